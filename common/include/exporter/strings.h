@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace exporter {
+
+std::string_view Trim(std::string_view s);
+std::vector<std::string_view> SplitFields(std::string_view line);  // on runs of blanks
+std::vector<std::string_view> Split(std::string_view s, char sep);
+bool StartsWith(std::string_view s, std::string_view prefix);
+
+std::optional<double> ParseDouble(std::string_view s);
+std::optional<int64_t> ParseInt(std::string_view s);
+std::optional<uint64_t> ParseUint(std::string_view s);
+
+// Go-style durations: "10s", "1.5m", "250ms", "1h30m". A bare number is seconds.
+std::optional<double> ParseDurationSeconds(std::string_view s);
+
+std::string UrlDecode(std::string_view s);
+
+// Reads a whole file; nullopt when it cannot be opened or read.
+std::optional<std::string> ReadFile(const std::string& path);
+
+}  // namespace exporter

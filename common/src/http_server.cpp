@@ -1,0 +1,215 @@
+#include "exporter/http_server.h"
+
+#include <civetweb.h>
+
+#include <cctype>
+#include <mutex>
+
+#include "exporter/log.h"
+#include "exporter/strings.h"
+#include "exporter/text_format.h"
+
+namespace exporter {
+
+struct HttpServer::Counts {
+  mutable std::mutex mutex;
+  std::map<int, uint64_t> by_status;
+};
+
+std::vector<std::string> HttpRequest::QueryValues(std::string_view key) const {
+  std::vector<std::string> values;
+  for (const auto& [k, v] : query) {
+    if (k == key) values.push_back(v);
+  }
+  return values;
+}
+
+std::optional<std::string> HttpRequest::QueryValue(std::string_view key) const {
+  for (const auto& [k, v] : query) {
+    if (k == key) return v;
+  }
+  return std::nullopt;
+}
+
+const char* HttpRequest::Header(std::string_view lower_case_name) const {
+  auto it = headers.find(std::string(lower_case_name));
+  return it == headers.end() ? nullptr : it->second.c_str();
+}
+
+std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (query.empty()) return pairs;
+  for (auto part : Split(query, '&')) {
+    if (part.empty()) continue;
+    auto equals = part.find('=');
+    if (equals == std::string_view::npos) {
+      pairs.emplace_back(UrlDecode(part), "");
+    } else {
+      pairs.emplace_back(UrlDecode(part.substr(0, equals)), UrlDecode(part.substr(equals + 1)));
+    }
+  }
+  return pairs;
+}
+
+Expected<std::string> ToCivetwebPort(std::string_view address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string_view::npos) return Status::Error("missing port in address " + std::string(address));
+  std::string host(address.substr(0, colon));
+  std::string port(address.substr(colon + 1));
+  auto port_number = ParseUint(port);
+  if (!port_number || *port_number > 65535) return Status::Error("invalid port in address " + std::string(address));
+  if (host.empty() || host == "0.0.0.0") return host.empty() ? "+" + port : "0.0.0.0:" + port;
+  if (host == "localhost") return "127.0.0.1:" + port;
+  if (host.front() == '[') return host + ":" + port;
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + port;
+  for (char c : host) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') {
+      return Status::Error("listen address must be an IP address or localhost: " + std::string(address));
+    }
+  }
+  return host + ":" + port;
+}
+
+namespace {
+int BeginRequest(mg_connection* connection) {
+  auto* server = static_cast<HttpServer*>(mg_get_user_data(mg_get_context(connection)));
+  return server->HandleConnection(connection);
+}
+
+void WriteResponse(mg_connection* connection, const HttpRequest& request, HttpResponse& response) {
+  std::string body = std::move(response.body);
+  bool gzip = response.compressible && AcceptsGzip(request.Header("accept-encoding"));
+  if (gzip) body = GzipCompress(body);
+  std::string length = std::to_string(body.size());
+  mg_response_header_start(connection, response.status);
+  mg_response_header_add(connection, "Content-Type", response.content_type.c_str(), -1);
+  mg_response_header_add(connection, "Content-Length", length.c_str(), -1);
+  if (gzip) mg_response_header_add(connection, "Content-Encoding", "gzip", -1);
+  if (response.compressible) mg_response_header_add(connection, "Vary", "Accept-Encoding", -1);
+  for (const auto& [name, value] : response.headers) {
+    mg_response_header_add(connection, name.c_str(), value.c_str(), -1);
+  }
+  mg_response_header_send(connection);
+  if (request.method != "HEAD") mg_write(connection, body.data(), body.size());
+}
+
+HttpRequest ReadRequest(mg_connection* connection) {
+  const mg_request_info* info = mg_get_request_info(connection);
+  HttpRequest request;
+  request.method = info->request_method ? info->request_method : "GET";
+  request.path = info->local_uri ? info->local_uri : "/";
+  if (info->query_string) request.query = ParseQueryString(info->query_string);
+  for (int i = 0; i < info->num_headers; ++i) {
+    std::string name = info->http_headers[i].name;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers[name] = info->http_headers[i].value ? info->http_headers[i].value : "";
+  }
+  if (request.method == "POST" || request.method == "PUT") {
+    char buffer[4096];
+    int n;
+    while (request.body.size() < (1 << 20) && (n = mg_read(connection, buffer, sizeof buffer)) > 0) {
+      request.body.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  return request;
+}
+}  // namespace
+
+HttpServer::HttpServer() : counts_(std::make_unique<Counts>()) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(std::string path, HttpHandler handler) { routes_[std::move(path)] = std::move(handler); }
+
+std::map<int, uint64_t> HttpServer::RequestCounts() const {
+  std::lock_guard lock(counts_->mutex);
+  return counts_->by_status;
+}
+
+void HttpServer::CountStatus(int status) {
+  std::lock_guard lock(counts_->mutex);
+  ++counts_->by_status[status];
+}
+
+int HttpServer::HandleConnection(mg_connection* connection) {
+  HttpRequest request = ReadRequest(connection);
+  HttpResponse response;
+  auto route = routes_.find(request.path);
+  if (route == routes_.end()) {
+    response = HttpResponse::Text(404, "404 page not found\n");
+  } else if (max_in_flight_ > 0 && in_flight_.fetch_add(1) >= max_in_flight_) {
+    in_flight_.fetch_sub(1);
+    response = HttpResponse::Text(503, "Limit of concurrent requests reached (" + std::to_string(max_in_flight_) +
+                                           "), try again later.\n");
+  } else {
+    if (max_in_flight_ <= 0) in_flight_.fetch_add(1);
+    try {
+      response = route->second(request);
+    } catch (const std::exception& e) {
+      log::Error("request failed", {{"path", request.path}, {"err", e.what()}});
+      response = HttpResponse::Text(500, "internal error\n");
+    } catch (...) {
+      response = HttpResponse::Text(500, "internal error\n");
+    }
+    in_flight_.fetch_sub(1);
+  }
+  CountStatus(response.status);
+  try {
+    WriteResponse(connection, request, response);
+  } catch (const std::exception& e) {
+    log::Error("writing response failed", {{"err", e.what()}});
+  }
+  return response.status;
+}
+
+Status HttpServer::Start(const Options& options) {
+  max_in_flight_ = options.max_in_flight;
+  std::string ports;
+  for (const auto& address : options.listen_addresses) {
+    auto port = ToCivetwebPort(address);
+    if (!port) return port.status();
+    if (!ports.empty()) ports += ",";
+    ports += *port;
+  }
+  // One thread over the limit answers the 503s.
+  int limit = options.max_in_flight > 0 ? options.max_in_flight : 64;
+  std::string threads = std::to_string(limit + 1);
+  mg_init_library(0);
+  auto try_start = [&](const std::string& listening) -> Status {
+    const char* config[] = {"listening_ports",   listening.c_str(), "num_threads", threads.c_str(),
+                            "request_timeout_ms", "30000",           "enable_keep_alive", "yes",
+                            nullptr};
+    mg_callbacks callbacks{};
+    callbacks.begin_request = BeginRequest;
+    // civetweb would print to stderr; its start-up errors come back through mg_error_data.
+    callbacks.log_message = [](const mg_connection*, const char*) { return 1; };
+    char error_text[256] = "";
+    unsigned error_code = 0;
+    mg_error_data error{&error_code, error_text, sizeof error_text};
+    mg_init_data init{&callbacks, this, config};
+    context_ = mg_start2(&init, &error);
+    if (!context_) {
+      std::string detail = error_text[0] ? error_text : "cannot start the HTTP server";
+      return Status::Error(detail + " (" + listening + "): address in use or not available");
+    }
+    return {};
+  };
+  Status status = try_start(ports);
+  if (!status && ports.find('+') != std::string::npos) {
+    // No IPv6 on this host: fall back to IPv4 for ":PORT" addresses.
+    std::string ipv4 = ports;
+    for (size_t pos; (pos = ipv4.find('+')) != std::string::npos;) ipv4.erase(pos, 1);
+    Status retry = try_start(ipv4);
+    if (retry) return retry;
+  }
+  return status;
+}
+
+void HttpServer::Stop() {
+  if (context_) {
+    mg_stop(context_);
+    context_ = nullptr;
+  }
+}
+
+}  // namespace exporter

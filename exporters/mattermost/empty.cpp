@@ -1,0 +1,1 @@
+// Keeps mattermost_collectors non-empty before any collector exists.

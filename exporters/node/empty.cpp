@@ -1,0 +1,1 @@
+// Keeps node_collectors non-empty before any collector exists.
