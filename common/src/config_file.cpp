@@ -67,10 +67,6 @@ std::string Unescape(std::string_view value) {
 
 std::string Where(const std::string& file, int line) { return file + ":" + std::to_string(line); }
 
-std::string DirectoryOf(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
-}
 }  // namespace
 
 std::string NormalizeOptionKey(std::string_view key) {
@@ -135,7 +131,7 @@ Status OptionFile::ParseInto(std::string_view content, const std::string& name, 
       }
       std::string target(Trim(line.substr(is_includedir ? 11 : 8)));
       if (target.empty()) return Status::Error(Where(name, line_number) + ": !include without a path");
-      if (target[0] != '/') target = DirectoryOf(name) + "/" + target;
+      // A relative path is relative to the working directory, as the client reads it.
       if (depth >= kMaxIncludeDepth) continue;  // as the client: deeper includes are skipped
       if (is_include) {
         if (auto status = ReadInto(target, depth + 1, false); !status) return status;

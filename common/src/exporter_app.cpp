@@ -216,7 +216,7 @@ Families CollectorScraper::Scrape(const std::vector<std::string>& names, const S
     auto it = slots_.find(name);
     if (it == slots_.end()) continue;
     Collector* collector = it->second.collector.get();
-    tasks.push_back({name, [collector](Families& out) { return collector->Collect(out); }, it->second.busy});
+    tasks.push_back({name, [collector](Families& out) { return collector->Collect(out); }, it->second.overrunning});
   }
   Families families;
   auto outcomes = runner_.Run(std::move(tasks), deadline, families);

@@ -171,9 +171,11 @@ Status HttpServer::Start(const Options& options) {
     if (!ports.empty()) ports += ",";
     ports += *port;
   }
-  // One thread over the limit answers the 503s.
+  // civetweb queues connections beyond its thread count instead of answering
+  // them; a few spare threads answer requests over the limit with 503 at once.
+  constexpr int kSpareThreads = 4;
   int limit = options.max_in_flight > 0 ? options.max_in_flight : 64;
-  std::string threads = std::to_string(limit + 1);
+  std::string threads = std::to_string(limit + kSpareThreads);
   mg_init_library(0);
   auto try_start = [&](const std::string& listening) -> Status {
     const char* config[] = {"listening_ports",   listening.c_str(), "num_threads", threads.c_str(),

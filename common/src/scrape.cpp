@@ -110,8 +110,8 @@ void DrainTasks(const std::shared_ptr<RunState>& state) {
       status = Status::Error("unknown exception");
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (task.busy) task.busy->store(false);
     std::lock_guard lock(state->mutex);
+    if (task.overrunning) task.overrunning->store(false);
     TaskResult& result = state->results[index];
     result.families = std::move(families);
     result.outcome.duration_seconds = seconds;
@@ -129,8 +129,7 @@ std::vector<CollectorOutcome> ScrapeRunner::Run(std::vector<CollectorTask> tasks
   std::vector<CollectorOutcome> outcomes;
   auto start = std::chrono::steady_clock::now();
   for (auto& task : tasks) {
-    bool was_busy = task.busy && task.busy->exchange(true);
-    if (was_busy) {
+    if (task.overrunning && task.overrunning->load()) {
       outcomes.push_back({task.name, 0, false, "still running from an earlier scrape"});
       continue;
     }
@@ -148,18 +147,19 @@ std::vector<CollectorOutcome> ScrapeRunner::Run(std::vector<CollectorTask> tasks
   std::unique_lock lock(state->mutex);
   state->progress.wait_until(lock, deadline.at(), [&] { return state->remaining == 0; });
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (auto& result : state->results) {
+  for (size_t i = 0; i < state->results.size(); ++i) {
+    TaskResult& result = state->results[i];
     if (result.done) {
       for (auto& family : result.families) out.push_back(std::move(family));
       outcomes.push_back(std::move(result.outcome));
-    } else {
-      outcomes.push_back({result.outcome.name, elapsed, false, "deadline exceeded"});
+      continue;
     }
+    outcomes.push_back({result.outcome.name, elapsed, false, "deadline exceeded"});
+    // Under the state lock, so the worker's clearing on return cannot come first.
+    bool started = i < state->next;
+    if (started && state->tasks[i].overrunning) state->tasks[i].overrunning->store(true);
   }
   // Tasks not yet started are never started: a late worker finds next past the end.
-  for (size_t i = state->next; i < state->tasks.size(); ++i) {
-    if (state->tasks[i].busy) state->tasks[i].busy->store(false);
-  }
   state->next = state->tasks.size();
   return outcomes;
 }

@@ -19,6 +19,13 @@ import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("EXPORTERS_BIN", os.path.join(REPO, "build", "bin"))
+TEST_BIN = os.environ.get("EXPORTERS_TEST_BIN", os.path.join(REPO, "build", "test-bin"))
+
+
+def binary(name):
+    """Path of an exporter binary, or of a test-only one (test_exporter)."""
+    path = os.path.join(BIN, name)
+    return path if os.path.exists(path) else os.path.join(TEST_BIN, name)
 PG_BIN = "/usr/lib/postgresql/15/bin"
 
 
@@ -308,7 +315,7 @@ class Exporter:
         self.port = port or free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         log_dir = log_dir or tempfile.mkdtemp(prefix=name + "-")
-        self.process = Process([os.path.join(BIN, name), "--web.listen-address=127.0.0.1:%d" % self.port]
+        self.process = Process([binary(name), "--web.listen-address=127.0.0.1:%d" % self.port]
                                + list(args), log_path=os.path.join(log_dir, name + ".log"),
                                env=dict(os.environ, **(env or {})))
         wait_for(lambda: port_open(self.port) or not self.process.alive(), timeout=15, what=name + " to listen")

@@ -78,7 +78,8 @@ Expected<std::vector<std::string>> FilterCollectors(const HttpRequest& request,
 
 // Serves /metrics from registry-based collectors (node, mattermost): each
 // scrape runs the selected collectors in parallel under the scrape deadline and
-// adds <meta_prefix>_scrape_collector_* and the self metrics.
+// adds <meta_prefix>_scrape_collector_* and the self metrics. Concurrent
+// scrapes call Collect concurrently: collectors must be thread-safe.
 class CollectorScraper {
  public:
   CollectorScraper(ExporterApp& app, std::map<std::string, std::unique_ptr<Collector>> collectors,
@@ -92,7 +93,7 @@ class CollectorScraper {
  private:
   struct Slot {
     std::unique_ptr<Collector> collector;
-    std::shared_ptr<std::atomic<bool>> busy;
+    std::shared_ptr<std::atomic<bool>> overrunning;
   };
   ExporterApp& app_;
   std::map<std::string, Slot> slots_;

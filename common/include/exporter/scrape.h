@@ -72,9 +72,11 @@ struct CollectorOutcome {
 struct CollectorTask {
   std::string name;
   std::function<Status(Families&)> run;
-  // Set while the task runs. A task whose flag is still set from an earlier,
-  // timed-out scrape is not started again and is reported failed.
-  std::shared_ptr<std::atomic<bool>> busy;
+  // Set when the task overran a scrape deadline, cleared when it returns. A
+  // task still overrunning is not started again (a hung statfs would pile up
+  // threads) and is reported failed. Tasks running for a concurrent scrape
+  // are not affected: Collect may run concurrently.
+  std::shared_ptr<std::atomic<bool>> overrunning;
 };
 
 // Runs collector tasks on a pool with a deadline: the scrape answers at the
