@@ -38,16 +38,16 @@ Expected<ProcStat> ParseProcStat(std::string_view content) {
   return stat;
 }
 
-Expected<double> ParseMaxOpenFiles(std::string_view limits) {
+Expected<double> ParseSoftLimit(std::string_view limits, std::string_view name) {
   for (auto line : Split(limits, '\n')) {
-    if (!StartsWith(line, "Max open files")) continue;
-    auto fields = SplitFields(line.substr(std::string_view("Max open files").size()));
+    if (!StartsWith(line, name)) continue;
+    auto fields = SplitFields(line.substr(name.size()));
     if (fields.empty()) break;
     if (fields[0] == "unlimited") return std::numeric_limits<double>::infinity();
     if (auto value = ParseDouble(fields[0])) return *value;
     break;
   }
-  return Status::Error("no 'Max open files' line in limits");
+  return Status::Error("no '" + std::string(name) + "' line in limits");
 }
 
 Expected<double> ParseBootTime(std::string_view proc_stat) {
@@ -108,6 +108,9 @@ Expected<ProcessStats> ReadProcessStats(const std::string& procfs_root, pid_t pi
   stats.start_time_seconds = *boot + static_cast<double>(stat->start_time_ticks) / kTicks;
   stats.threads = static_cast<double>(stat->num_threads);
   stats.max_fds = *max_fds;
+  if (auto address_space = ParseSoftLimit(*limits_content, "Max address space")) {
+    stats.max_virtual_memory_bytes = std::isinf(*address_space) ? -1 : *address_space;
+  }
   stats.open_fds = *open_fds;
   return stats;
 }
@@ -121,6 +124,8 @@ void AppendProcessMetrics(Families& out, std::string_view prefix, const ProcessS
   Gauge(out, p + "_start_time_seconds", "Start time of the process since unix epoch in seconds.")
       .Add(stats.start_time_seconds);
   Gauge(out, p + "_virtual_memory_bytes", "Virtual memory size in bytes.").Add(stats.virtual_memory_bytes);
+  Gauge(out, p + "_virtual_memory_max_bytes", "Maximum amount of virtual memory available in bytes.")
+      .Add(stats.max_virtual_memory_bytes);
   if (with_threads) Gauge(out, p + "_threads", "Number of OS threads in the process.").Add(stats.threads);
 }
 

@@ -39,6 +39,8 @@ TEST(Limits, MaxOpenFiles) {
   EXPECT_DOUBLE_EQ(*ParseMaxOpenFiles(limits), 1024);
   EXPECT_TRUE(std::isinf(*ParseMaxOpenFiles("Max open files            unlimited            unlimited  files\n")));
   EXPECT_FALSE(ParseMaxOpenFiles("nothing here").ok());
+  EXPECT_TRUE(std::isinf(*ParseSoftLimit("Max address space         unlimited            unlimited  bytes\n",
+                                         "Max address space")));
 }
 
 TEST(BootTime, FromProcStat) {
@@ -77,7 +79,8 @@ TEST(ProcessMetrics, NamesUnderPrefix) {
   EXPECT_EQ(names, (std::vector<std::string>{"mattermost_process_cpu_seconds_total", "mattermost_process_max_fds",
                                              "mattermost_process_open_fds", "mattermost_process_resident_memory_bytes",
                                              "mattermost_process_start_time_seconds",
-                                             "mattermost_process_virtual_memory_bytes", "mattermost_process_threads"}));
+                                             "mattermost_process_virtual_memory_bytes",
+                                             "mattermost_process_virtual_memory_max_bytes", "mattermost_process_threads"}));
   EXPECT_EQ(out[0].type, prometheus::MetricType::Counter);
 }
 

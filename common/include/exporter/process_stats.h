@@ -19,6 +19,7 @@ struct ProcessStats {
   double start_time_seconds = 0;    // since the epoch
   double open_fds = 0;
   double max_fds = 0;
+  double max_virtual_memory_bytes = -1;  // -1: unlimited, as client_golang reports it
   double threads = 0;
   std::string comm;
 };
@@ -37,8 +38,9 @@ struct ProcStat {
 };
 Expected<ProcStat> ParseProcStat(std::string_view content);
 
-// "Max open files" soft limit from /proc/PID/limits; +Inf for "unlimited".
-Expected<double> ParseMaxOpenFiles(std::string_view limits);
+// A soft limit from /proc/PID/limits by its name ("Max open files"); +Inf for "unlimited".
+Expected<double> ParseSoftLimit(std::string_view limits, std::string_view name);
+inline Expected<double> ParseMaxOpenFiles(std::string_view limits) { return ParseSoftLimit(limits, "Max open files"); }
 
 // btime from /proc/stat: boot time in seconds since the epoch.
 Expected<double> ParseBootTime(std::string_view proc_stat);
