@@ -29,5 +29,11 @@ unit: build
 bench: build
 	@python3 bench/bench.py --build-dir $(BUILD_DIR) $(BENCH_ARGS)
 
+images: build
+	@scripts/images.sh
+
+image-test: images
+	@python3 tests/images/test_images.py
+
 clean:
 	rm -rf $(BUILD_DIR)
