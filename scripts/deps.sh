@@ -6,10 +6,10 @@ set -euo pipefail
 packages=(
   # build
   cmake make g++ pkg-config git
-  prometheus-cpp-dev libcivetweb-dev libcli11-dev libinih-dev zlib1g-dev
+  prometheus-cpp-dev libcivetweb-dev libcli11-dev libinih-dev zlib1g-dev libssl-dev libcrypt-dev
   default-libmysqlclient-dev libpqxx-dev libpq-dev googletest libgtest-dev libgmock-dev
   # run and test
-  python3 curl procps iproute2 util-linux
+  python3 curl procps iproute2 util-linux openssl
   mariadb-server mariadb-client postgresql postgresql-client prometheus
   # reference exporters, for compatibility tests and benchmarks
   prometheus-node-exporter prometheus-mysqld-exporter prometheus-postgres-exporter prometheus-process-exporter

@@ -1,12 +1,14 @@
 #include "exporter/config_file.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 
+#include "exporter/log.h"
 #include "exporter/strings.h"
 
 namespace exporter {
@@ -68,6 +70,16 @@ std::string Unescape(std::string_view value) {
 std::string Where(const std::string& file, int line) { return file + ":" + std::to_string(line); }
 
 }  // namespace
+
+void WarnIfReadableByOthers(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return;
+  if (info.st_mode & (S_IRGRP | S_IROTH)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", info.st_mode & 07777);
+    log::Warn("config file holding a password is readable by others; chmod 600 it", {{"file", path}, {"mode", mode}});
+  }
+}
 
 std::string NormalizeOptionKey(std::string_view key) {
   std::string out(key);

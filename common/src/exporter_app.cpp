@@ -53,6 +53,9 @@ ExporterApp::ExporterApp(ExporterInfo info)
   cli_.add_option("--web.telemetry-path", web_.telemetry_path, "Path under which to expose metrics.")
       ->capture_default_str()
       ->group("Web");
+  cli_.add_option("--web.config.file", web_config_path_,
+                  "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).")
+      ->group("Web");
   cli_.add_option("--web.max-requests", web_.max_requests,
                   "Maximum number of parallel scrape requests. Use 0 to disable.")
       ->capture_default_str()
@@ -97,7 +100,45 @@ std::optional<int> ExporterApp::ParseFlags(int argc, char** argv) {
   log::ParseLevel(log_level_, level);
   log::ParseFormat(log_format_, format);
   log::Configure(level, format);
+  if (!web_config_path_.empty()) {
+    auto web = LoadWebConfig(web_config_path_);
+    if (!web) {
+      std::fprintf(stderr, "%s: error: --web.config.file: %s\n", info_.name.c_str(), web.error().c_str());
+      return 1;
+    }
+    web_config_ = *web;
+  }
   return std::nullopt;
+}
+
+void ExporterApp::OnReload(std::string what, std::function<Status()> reload) {
+  reloaders_.emplace_back(std::move(what), std::move(reload));
+}
+
+Status ExporterApp::Reload() {
+  std::lock_guard lock(reload_mutex_);
+  std::string failures;
+  auto fail = [&](const std::string& what, const std::string& why) {
+    log::Error("reload failed; keeping the old config", {{"config", what}, {"err", why}});
+    failures += (failures.empty() ? "" : "; ") + what + ": " + why;
+  };
+  if (!web_config_path_.empty()) {
+    auto web = LoadWebConfig(web_config_path_);
+    Status applied = web ? server_.SetWebConfig(*web) : web.status();
+    if (!applied) fail("web config", applied.message());
+  }
+  for (const auto& [what, reload] : reloaders_) {
+    Status status;
+    try {
+      status = reload();
+    } catch (const std::exception& e) {
+      status = Status::Error(e.what());
+    }
+    if (!status) fail(what, status.message());
+  }
+  if (!failures.empty()) return Status::Error(failures);
+  log::Info("reloaded configuration");
+  return {};
 }
 
 ScrapeDeadline ExporterApp::DeadlineFor(const HttpRequest& request) const {
@@ -139,6 +180,7 @@ int ExporterApp::Serve(HttpHandler metrics_handler) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   // Blocked before any thread starts, so every thread inherits the mask and
   // only sigwait below sees them.
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
@@ -155,20 +197,34 @@ int ExporterApp::Serve(HttpHandler metrics_handler) {
   });
   server_.Route("/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "Healthy\n"); });
   server_.Route("/-/ready", [](const HttpRequest&) { return HttpResponse::Text(200, "Ready\n"); });
+  server_.Route("/-/reload", [this](const HttpRequest& request) {
+    if (request.method != "POST" && request.method != "PUT") {
+      return HttpResponse::Text(405, "This endpoint requires a POST request.\n");
+    }
+    Status status = Reload();
+    return status ? HttpResponse::Text(200, "Reloaded\n")
+                  : HttpResponse::Text(500, "failed to reload config: " + status.message() + "\n");
+  });
   server_.Route(web_.telemetry_path, std::move(metrics_handler));
 
   log::Info("Starting " + info_.name, {{"version", EXPORTERS_VERSION}, {"revision", EXPORTERS_REVISION}});
-  Status started = server_.Start({web_.listen_addresses, web_.max_requests});
+  Status started = server_.Start({web_.listen_addresses, web_.max_requests, web_config_});
   if (!started) {
     log::Error("cannot listen", {{"address", web_.listen_addresses.front()}, {"err", started.message()}});
     return 1;
   }
-  for (const auto& address : web_.listen_addresses) log::Info("Listening on", {{"address", address}});
+  for (const auto& address : web_.listen_addresses) {
+    log::Info("Listening on", {{"address", address}, {"tls", web_config_.tls ? "true" : "false"}});
+  }
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (true) {
+    sigwait(&signals, &received);
+    if (received != SIGHUP) break;
+    Reload();
+  }
   log::Info("Shutting down", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
-  server_.Stop();
+  server_.Stop();  // closes the listeners, then waits for in-flight requests
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "exporter/http_server.h"
 
 #include <civetweb.h>
+#include <openssl/ssl.h>
 
 #include <cctype>
 #include <mutex>
@@ -8,6 +9,7 @@
 #include "exporter/log.h"
 #include "exporter/strings.h"
 #include "exporter/text_format.h"
+#include "tls_compat.h"
 
 namespace exporter {
 
@@ -51,17 +53,23 @@ std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_vi
   return pairs;
 }
 
-Expected<std::string> ToCivetwebPort(std::string_view address) {
+Expected<std::string> ToCivetwebPort(std::string_view address, bool ipv6_supported) {
   auto colon = address.rfind(':');
   if (colon == std::string_view::npos) return Status::Error("missing port in address " + std::string(address));
   std::string host(address.substr(0, colon));
   std::string port(address.substr(colon + 1));
   auto port_number = ParseUint(port);
   if (!port_number || *port_number > 65535) return Status::Error("invalid port in address " + std::string(address));
-  if (host.empty() || host == "0.0.0.0") return host.empty() ? "+" + port : "0.0.0.0:" + port;
+  if (host.empty()) return ipv6_supported ? "+" + port : port;
+  if (host == "0.0.0.0") return "0.0.0.0:" + port;
   if (host == "localhost") return "127.0.0.1:" + port;
-  if (host.front() == '[') return host + ":" + port;
-  if (host.find(':') != std::string::npos) return "[" + host + "]:" + port;
+  if (host.front() == '[' || host.find(':') != std::string::npos) {
+    if (!ipv6_supported) {
+      return Status::Error("IPv6 listen address " + std::string(address) +
+                           " is not supported: this build's civetweb has no IPv6");
+    }
+    return host.front() == '[' ? host + ":" + port : "[" + host + "]:" + port;
+  }
   for (char c : host) {
     if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') {
       return Status::Error("listen address must be an IP address or localhost: " + std::string(address));
@@ -74,6 +82,18 @@ namespace {
 int BeginRequest(mg_connection* connection) {
   auto* server = static_cast<HttpServer*>(mg_get_user_data(mg_get_context(connection)));
   return server->HandleConnection(connection);
+}
+
+int InitSsl(void* ssl_context, void* user_data) { return static_cast<HttpServer*>(user_data)->InitTls(ssl_context); }
+
+// Loads the certificate on every handshake, as exporter-toolkit does, so a
+// renewed certificate is served without a restart.
+int LoadCertificate(SSL* ssl, void* arg) {
+  auto web = static_cast<HttpServer*>(arg)->web_config();
+  if (!web || !web->tls) return 0;
+  if (SSL_use_certificate_chain_file(ssl, web->tls->cert_file.c_str()) != 1) return 0;
+  if (SSL_use_PrivateKey_file(ssl, web->tls->key_file.c_str(), SSL_FILETYPE_PEM) != 1) return 0;
+  return SSL_check_private_key(ssl) == 1 ? 1 : 0;
 }
 
 void WriteResponse(mg_connection* connection, const HttpRequest& request, HttpResponse& response) {
@@ -115,7 +135,48 @@ HttpRequest ReadRequest(mg_connection* connection) {
 }
 }  // namespace
 
-HttpServer::HttpServer() : counts_(std::make_unique<Counts>()) {}
+HttpServer::HttpServer() : counts_(std::make_unique<Counts>()), web_(std::make_shared<WebConfig>()) {}
+
+std::shared_ptr<const WebConfig> HttpServer::web_config() const {
+  std::lock_guard lock(web_mutex_);
+  return web_;
+}
+
+Status HttpServer::SetWebConfig(const WebConfig& web) {
+  auto current = web_config();
+  if (context_ && web.tls.has_value() != current->tls.has_value()) {
+    return Status::Error("turning TLS on or off needs a restart");
+  }
+  std::lock_guard lock(web_mutex_);
+  web_ = std::make_shared<const WebConfig>(web);
+  return {};
+}
+
+int HttpServer::InitTls(void* ssl_context) {
+  auto web = web_config();
+  if (!web->tls) return -1;
+  auto* context = static_cast<SSL_CTX*>(ssl_context);
+  const auto& tls = *web->tls;
+  SSL_CTX_set_min_proto_version(context, TlsVersionFromName(tls.min_version));
+  if (!tls.max_version.empty()) SSL_CTX_set_max_proto_version(context, TlsVersionFromName(tls.max_version));
+  int verify = SSL_VERIFY_NONE;
+  if (tls.client_auth_type == "RequestClientCert" || tls.client_auth_type == "VerifyClientCertIfGiven") {
+    verify = SSL_VERIFY_PEER;
+  } else if (tls.client_auth_type == "RequireAnyClientCert" || tls.client_auth_type == "RequireAndVerifyClientCert") {
+    verify = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  }
+  bool checks_chain = tls.client_auth_type == "VerifyClientCertIfGiven" ||
+                      tls.client_auth_type == "RequireAndVerifyClientCert";
+  if (!tls.client_ca_file.empty()) {
+    if (SSL_CTX_load_verify_locations(context, tls.client_ca_file.c_str(), nullptr) != 1) return -1;
+    SSL_CTX_set_client_CA_list(context, SSL_load_client_CA_file(tls.client_ca_file.c_str()));
+  }
+  // Request/RequireAny ask for a certificate without checking who signed it.
+  SSL_verify_cb accept_any = [](int, X509_STORE_CTX*) { return 1; };
+  SSL_CTX_set_verify(context, verify, checks_chain ? nullptr : accept_any);
+  SSL_CTX_set_cert_cb(context, LoadCertificate, this);
+  return 1;  // certificates come from LoadCertificate; civetweb needs none of its own
+}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -134,8 +195,12 @@ void HttpServer::CountStatus(int status) {
 int HttpServer::HandleConnection(mg_connection* connection) {
   HttpRequest request = ReadRequest(connection);
   HttpResponse response;
+  auto web = web_config();
   auto route = routes_.find(request.path);
-  if (route == routes_.end()) {
+  if (!authenticator_.Allows(web->basic_auth_users, request.Header("authorization"))) {
+    response = HttpResponse::Text(401, "Unauthorized\n");
+    response.headers.emplace_back("WWW-Authenticate", "Basic");
+  } else if (route == routes_.end()) {
     response = HttpResponse::Text(404, "404 page not found\n");
   } else if (max_in_flight_ > 0 && in_flight_.fetch_add(1) >= max_in_flight_) {
     in_flight_.fetch_sub(1);
@@ -154,6 +219,7 @@ int HttpServer::HandleConnection(mg_connection* connection) {
     in_flight_.fetch_sub(1);
   }
   CountStatus(response.status);
+  for (const auto& header : web->headers) response.headers.push_back(header);
   try {
     WriteResponse(connection, request, response);
   } catch (const std::exception& e) {
@@ -164,12 +230,22 @@ int HttpServer::HandleConnection(mg_connection* connection) {
 
 Status HttpServer::Start(const Options& options) {
   max_in_flight_ = options.max_in_flight;
+  {
+    std::lock_guard lock(web_mutex_);
+    web_ = std::make_shared<const WebConfig>(options.web);
+  }
+  const bool tls = options.web.tls.has_value();
+  if (tls) {
+    if (Status ready = tls_compat::PrepareCivetwebTls(); !ready) return ready;
+  }
   std::string ports;
+  const bool ipv6 = mg_check_feature(MG_FEATURES_IPV6) != 0;
   for (const auto& address : options.listen_addresses) {
-    auto port = ToCivetwebPort(address);
+    auto port = ToCivetwebPort(address, ipv6);
     if (!port) return port.status();
     if (!ports.empty()) ports += ",";
     ports += *port;
+    if (tls) ports += "s";  // TLS only: a plain HTTP request on this port fails its handshake
   }
   // civetweb queues connections beyond its thread count instead of answering
   // them; a few spare threads answer requests over the limit with 503 at once.
@@ -183,6 +259,7 @@ Status HttpServer::Start(const Options& options) {
                             nullptr};
     mg_callbacks callbacks{};
     callbacks.begin_request = BeginRequest;
+    if (tls) callbacks.init_ssl = InitSsl;
     // civetweb would print to stderr; its start-up errors come back through mg_error_data.
     callbacks.log_message = [](const mg_connection*, const char*) { return 1; };
     char error_text[256] = "";
@@ -192,19 +269,11 @@ Status HttpServer::Start(const Options& options) {
     context_ = mg_start2(&init, &error);
     if (!context_) {
       std::string detail = error_text[0] ? error_text : "cannot start the HTTP server";
-      return Status::Error(detail + " (" + listening + "): address in use or not available");
+      return Status::Error(detail + " (" + listening + ")");
     }
     return {};
   };
-  Status status = try_start(ports);
-  if (!status && ports.find('+') != std::string::npos) {
-    // No IPv6 on this host: fall back to IPv4 for ":PORT" addresses.
-    std::string ipv4 = ports;
-    for (size_t pos; (pos = ipv4.find('+')) != std::string::npos;) ipv4.erase(pos, 1);
-    Status retry = try_start(ipv4);
-    if (retry) return retry;
-  }
-  return status;
+  return try_start(ports);
 }
 
 void HttpServer::Stop() {

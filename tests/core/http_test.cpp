@@ -6,14 +6,19 @@ namespace exporter {
 namespace {
 
 TEST(ListenAddress, GoFormsToCivetweb) {
-  EXPECT_EQ(*ToCivetwebPort(":9100"), "+9100");
-  EXPECT_EQ(*ToCivetwebPort("0.0.0.0:9100"), "0.0.0.0:9100");
-  EXPECT_EQ(*ToCivetwebPort("127.0.0.1:9100"), "127.0.0.1:9100");
-  EXPECT_EQ(*ToCivetwebPort("localhost:9104"), "127.0.0.1:9104");
-  EXPECT_EQ(*ToCivetwebPort("[::1]:9187"), "[::1]:9187");
-  EXPECT_FALSE(ToCivetwebPort("9100").ok());
-  EXPECT_FALSE(ToCivetwebPort("host:99999").ok());
-  EXPECT_FALSE(ToCivetwebPort("example.com:80").ok());
+  EXPECT_EQ(*ToCivetwebPort(":9100", true), "+9100");
+  EXPECT_EQ(*ToCivetwebPort(":9100", false), "9100");
+  EXPECT_EQ(*ToCivetwebPort("0.0.0.0:9100", false), "0.0.0.0:9100");
+  EXPECT_EQ(*ToCivetwebPort("127.0.0.1:9100", false), "127.0.0.1:9100");
+  EXPECT_EQ(*ToCivetwebPort("localhost:9104", false), "127.0.0.1:9104");
+  EXPECT_EQ(*ToCivetwebPort("[::1]:9187", true), "[::1]:9187");
+  EXPECT_EQ(*ToCivetwebPort(":::9187", true), "[::]:9187");
+  auto no_ipv6 = ToCivetwebPort("[::1]:9187", false);
+  ASSERT_FALSE(no_ipv6.ok());
+  EXPECT_NE(no_ipv6.error().find("IPv6"), std::string::npos);
+  EXPECT_FALSE(ToCivetwebPort("9100", false).ok());
+  EXPECT_FALSE(ToCivetwebPort("host:99999", false).ok());
+  EXPECT_FALSE(ToCivetwebPort("example.com:80", false).ok());
 }
 
 TEST(QueryString, RepeatedAndEncodedKeys) {

@@ -20,6 +20,9 @@ struct ConfigOption {
   int line = 0;
 };
 
+// Logs a warning when a file holding secrets can be read by group or others.
+void WarnIfReadableByOthers(const std::string& path);
+
 // Keys compare with '-' and '_' equivalent and without a loose- prefix.
 std::string NormalizeOptionKey(std::string_view key);
 

@@ -56,14 +56,25 @@ class ExporterApp {
   // Serializes families into a /metrics response (gzip when accepted).
   static HttpResponse MetricsResponse(Families families);
 
-  // Routes telemetry_path to the handler plus "/", "/-/healthy", "/-/ready";
-  // serves until SIGINT or SIGTERM. Returns the process exit code.
+  // Routes telemetry_path to the handler plus "/", "/-/healthy", "/-/ready"
+  // and POST "/-/reload"; serves until SIGINT or SIGTERM, reloading on SIGHUP.
+  // On SIGTERM it stops accepting, lets in-flight requests finish and returns 0.
   int Serve(HttpHandler metrics_handler);
+
+  // Registers what a reload re-reads (the exporter's own config). A reload
+  // re-reads the web config, then calls these in order; one that fails keeps
+  // its old config, says why, and the reload reports the failure.
+  void OnReload(std::string what, std::function<Status()> reload);
+  Status Reload();
 
  private:
   ExporterInfo info_;
   CLI::App cli_;
   WebFlags web_;
+  std::string web_config_path_;
+  WebConfig web_config_;
+  std::vector<std::pair<std::string, std::function<Status()>>> reloaders_;
+  std::mutex reload_mutex_;
   std::string log_level_ = "info";
   std::string log_format_ = "logfmt";
   std::unique_ptr<WorkerPool> pool_;

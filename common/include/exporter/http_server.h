@@ -3,6 +3,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "exporter/status.h"
+#include "exporter/web_config.h"
 
 struct mg_context;
 struct mg_connection;
@@ -52,8 +54,9 @@ struct HttpResponse {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 // Go-style listen address (":9100", "127.0.0.1:9100", "[::1]:9100",
-// "localhost:9100") to civetweb's listening_ports form.
-Expected<std::string> ToCivetwebPort(std::string_view address);
+// "localhost:9100") to civetweb's listening_ports form. Without IPv6 support
+// ":9100" means every IPv4 address and an IPv6 address is an error.
+Expected<std::string> ToCivetwebPort(std::string_view address, bool ipv6_supported);
 
 // civetweb underneath; routes are exact paths. Exceptions from a handler
 // become 500s; requests beyond max_in_flight get 503.
@@ -62,6 +65,8 @@ class HttpServer {
   struct Options {
     std::vector<std::string> listen_addresses;
     int max_in_flight = 40;  // 0: no limit
+    // TLS (decided at start), basic auth and headers (replaceable by SetWebConfig).
+    WebConfig web;
   };
 
   HttpServer();
@@ -73,12 +78,19 @@ class HttpServer {
   Status Start(const Options& options);
   void Stop();
 
+  // Replaces basic auth users, headers and the TLS certificate files (read on
+  // each handshake) without dropping the listener. Turning TLS on or off, and
+  // client certificate settings, take a restart.
+  Status SetWebConfig(const WebConfig& web);
+  std::shared_ptr<const WebConfig> web_config() const;
+
   // Completed requests by status code, for promhttp_metric_handler_requests_total.
   std::map<int, uint64_t> RequestCounts() const;
   int InFlight() const { return in_flight_.load(); }
 
-  // Used by the civetweb callback.
+  // Used by the civetweb callbacks.
   int HandleConnection(mg_connection* connection);
+  int InitTls(void* ssl_context);
 
  private:
   void CountStatus(int status);
@@ -89,6 +101,9 @@ class HttpServer {
   std::atomic<int> in_flight_{0};
   struct Counts;
   std::unique_ptr<Counts> counts_;
+  mutable std::mutex web_mutex_;
+  std::shared_ptr<const WebConfig> web_;
+  BasicAuthenticator authenticator_;
 };
 
 }  // namespace exporter
