@@ -5,6 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 .PHONY: all deps configure build run test unit bench images image-test fuzz clean
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -28,6 +29,13 @@ unit: build
 
 bench: build
 	@python3 bench/bench.py --build-dir $(BUILD_DIR) $(BENCH_ARGS)
+
+# Each libFuzzer target for FUZZ_SECONDS (clang, ASan+UBSan); a crash leaves
+# its input in build-fuzz/crashes/: add it to the target's corpus as a regression.
+fuzz: deps
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEXPORTERS_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz --target fuzzers -j $(JOBS)
+	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 images: build
 	@scripts/images.sh

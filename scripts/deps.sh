@@ -5,12 +5,13 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake make g++ pkg-config git
+  cmake make g++ pkg-config git clang-14 libclang-rt-14-dev
   prometheus-cpp-dev libcivetweb-dev libcli11-dev libinih-dev zlib1g-dev libssl-dev libcrypt-dev
   default-libmysqlclient-dev libpqxx-dev libpq-dev googletest libgtest-dev libgmock-dev
   # run and test
   python3 curl procps iproute2 util-linux openssl
-  mariadb-server mariadb-client postgresql postgresql-client prometheus
+  mariadb-server mariadb-client postgresql postgresql-client prometheus prometheus-alertmanager
+  nginx-light python3-yaml
   # reference exporters, for compatibility tests and benchmarks
   prometheus-node-exporter prometheus-mysqld-exporter prometheus-postgres-exporter prometheus-process-exporter
 )

@@ -15,6 +15,7 @@ namespace exporter {
 
 namespace {
 constexpr int kMaxIncludeDepth = 10;
+constexpr size_t kMaxFileBytes = 1 << 20;  // a my.cnf is small; /dev/zero is not
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -118,7 +119,7 @@ Expected<OptionFile> OptionFile::Parse(std::string_view content, const std::stri
 }
 
 Status OptionFile::ReadInto(const std::string& path, int depth, bool required) {
-  auto content = ReadFile(path);
+  auto content = ReadFile(path, kMaxFileBytes);
   if (!content) {
     if (!required) return {};
     return Status::Error("cannot read config file " + path + ": " + std::strerror(errno));

@@ -127,7 +127,7 @@ std::string UrlDecode(std::string_view s) {
   return out;
 }
 
-std::optional<std::string> ReadFile(const std::string& path) {
+std::optional<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   std::string content;
@@ -141,6 +141,11 @@ std::optional<std::string> ReadFile(const std::string& path) {
     }
     if (n == 0) break;
     content.append(buffer, static_cast<size_t>(n));
+    if (content.size() > max_bytes) {
+      ::close(fd);
+      errno = EFBIG;
+      return std::nullopt;
+    }
   }
   ::close(fd);
   return content;

@@ -202,7 +202,7 @@ class Parser {
       ++pos_;
       auto value = ParseValue(line.text.substr(colon + 1), indent, line.number, true);
       if (!value) return value;
-      node.map.emplace_back(*key, std::move(*value));
+      node.map.push_back({*key, std::move(*value)});
     }
     if (pos_ < lines_.size() && lines_[pos_].indent > indent) return ErrorAt(lines_[pos_].number, "bad indentation");
     return node;

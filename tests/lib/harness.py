@@ -24,6 +24,8 @@ TEST_BIN = os.environ.get("EXPORTERS_TEST_BIN", os.path.join(REPO, "build", "tes
 
 def binary(name):
     """Path of an exporter binary, or of a test-only one (test_exporter)."""
+    if os.path.isabs(name):
+        return name
     path = os.path.join(BIN, name)
     return path if os.path.exists(path) else os.path.join(TEST_BIN, name)
 PG_BIN = "/usr/lib/postgresql/15/bin"
@@ -178,24 +180,29 @@ class MariaDB:
     statements as root through the `mariadb` client.
     """
 
-    def __init__(self, base_dir=None, port=None):
+    def __init__(self, base_dir=None, port=None, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="mariadb-", dir=base_dir)
         self.datadir = os.path.join(self.dir, "data")
+        self.tmpdir = os.path.join(self.dir, "tmp")
+        os.makedirs(self.tmpdir)
         self.socket = os.path.join(self.dir, "mysqld.sock")
         self.port = port or free_port()
+        self.extra_args = list(extra_args)  # e.g. ["--log-bin", "--server-id=1"] for a primary
         self.process = None
         self.user = "root" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
 
     def start(self):
         if not os.path.isdir(os.path.join(self.datadir, "mysql")):
+            # A private tmpdir: two installs sharing /tmp collide on their temporary tables.
             _run(["mariadb-install-db", "--no-defaults", "--datadir=" + self.datadir, "--user=" + self.user,
-                  "--auth-root-authentication-method=socket", "--skip-test-db"])
+                  "--auth-root-authentication-method=socket", "--skip-test-db", "--tmpdir=" + self.tmpdir])
         self.process = Process(
             ["mariadbd", "--no-defaults", "--datadir=" + self.datadir, "--socket=" + self.socket,
              "--port=%d" % self.port, "--bind-address=127.0.0.1", "--user=" + self.user,
-             "--pid-file=" + os.path.join(self.dir, "mysqld.pid"), "--skip-log-bin",
+             "--pid-file=" + os.path.join(self.dir, "mysqld.pid"), "--tmpdir=" + self.tmpdir,
              "--innodb-buffer-pool-size=16M", "--performance-schema=OFF", "--max-connections=200",
-             "--log-error=" + os.path.join(self.dir, "error.log")],
+             "--log-error=" + os.path.join(self.dir, "error.log")]
+            + (self.extra_args or ["--skip-log-bin"]),
             log_path=os.path.join(self.dir, "stdout.log"))
         wait_for(lambda: self._ping() or not self.process.alive(), timeout=60, what="mariadbd to start")
         if not self.process.alive():
@@ -219,7 +226,8 @@ class MariaDB:
             raise RuntimeError("SQL failed: " + result.stderr.decode())
         return result.stdout.decode()
 
-    def create_user(self, name, password, grants="PROCESS, REPLICATION CLIENT, SELECT"):
+    # SLAVE MONITOR: what SHOW SLAVE STATUS needs on MariaDB 10.5 and later.
+    def create_user(self, name, password, grants="PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT"):
         escaped = password.replace("\\", "\\\\").replace("'", "\\'")
         self.sql("CREATE USER IF NOT EXISTS '%s'@'127.0.0.1' IDENTIFIED BY '%s';"
                  "CREATE USER IF NOT EXISTS '%s'@'localhost' IDENTIFIED BY '%s';"
@@ -314,13 +322,15 @@ class Exporter:
     def __init__(self, name, args=(), env=None, log_dir=None, port=None):
         self.port = port or free_port()
         self.url = "http://127.0.0.1:%d" % self.port
-        log_dir = log_dir or tempfile.mkdtemp(prefix=name + "-")
+        log_dir = log_dir or tempfile.mkdtemp(prefix=os.path.basename(name) + "-")
         self.process = Process([binary(name), "--web.listen-address=127.0.0.1:%d" % self.port]
-                               + list(args), log_path=os.path.join(log_dir, name + ".log"),
+                               + list(args), log_path=os.path.join(log_dir, os.path.basename(name) + ".log"),
                                env=dict(os.environ, **(env or {})))
         wait_for(lambda: port_open(self.port) or not self.process.alive(), timeout=15, what=name + " to listen")
         if not self.process.alive():
-            raise RuntimeError(name + " exited: " + self.process.log_text())
+            log = self.process.log_text()
+            self.process.stop()
+            raise RuntimeError(name + " exited: " + log)
 
     def scrape(self, path="/metrics", timeout=10.0, headers=None):
         return scrape(self.url + path, timeout=timeout, headers=headers)

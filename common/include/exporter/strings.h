@@ -22,7 +22,8 @@ std::optional<double> ParseDurationSeconds(std::string_view s);
 
 std::string UrlDecode(std::string_view s);
 
-// Reads a whole file; nullopt when it cannot be opened or read.
-std::optional<std::string> ReadFile(const std::string& path);
+// Reads a whole file; nullopt when it cannot be opened or read, or (errno
+// EFBIG) when it holds more than max_bytes.
+std::optional<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MAX);
 
 }  // namespace exporter

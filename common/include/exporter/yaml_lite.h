@@ -3,7 +3,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "exporter/status.h"
@@ -16,13 +15,20 @@ namespace exporter {
 // with the line that uses them.
 struct YamlNode {
   enum class Kind { kNull, kScalar, kMap, kList };
+  struct Entry;  // a key and its value; a std::pair of an incomplete type is not allowed here
+
   Kind kind = Kind::kNull;
   std::string scalar;
-  std::vector<std::pair<std::string, YamlNode>> map;
+  std::vector<Entry> map;
   std::vector<YamlNode> list;
   int line = 0;
 
   const YamlNode* Find(std::string_view key) const;
+};
+
+struct YamlNode::Entry {
+  std::string first;
+  YamlNode second;
 };
 
 Expected<YamlNode> ParseYaml(std::string_view text);
