@@ -3,6 +3,7 @@
 #include <civetweb.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 
@@ -248,14 +249,19 @@ Status HttpServer::Start(const Options& options) {
     if (tls) ports += "s";  // TLS only: a plain HTTP request on this port fails its handshake
   }
   // civetweb queues connections beyond its thread count instead of answering
-  // them; a few spare threads answer requests over the limit with 503 at once.
+  // them, so a few spare threads answer requests over the limit with 503 at
+  // once. Every worker thread costs resident memory (its stack and request
+  // buffer) whether used or not, so there are at most kMaxWorkers of them:
+  // with a larger limit, connections beyond that wait for a free worker.
   constexpr int kSpareThreads = 4;
-  int limit = options.max_in_flight > 0 ? options.max_in_flight : 64;
+  constexpr int kMaxWorkers = 16;
+  int limit = options.max_in_flight > 0 ? std::min(options.max_in_flight, kMaxWorkers) : kMaxWorkers;
   std::string threads = std::to_string(limit + kSpareThreads);
   mg_init_library(0);
   auto try_start = [&](const std::string& listening) -> Status {
     const char* config[] = {"listening_ports",   listening.c_str(), "num_threads", threads.c_str(),
                             "request_timeout_ms", "30000",           "enable_keep_alive", "yes",
+                            "max_request_size",  "8192",
                             nullptr};
     mg_callbacks callbacks{};
     callbacks.begin_request = BeginRequest;

@@ -126,14 +126,17 @@ void DrainTasks(const std::shared_ptr<RunState>& state) {
 std::vector<CollectorOutcome> ScrapeRunner::Run(std::vector<CollectorTask> tasks, const ScrapeDeadline& deadline,
                                                 Families& out) {
   auto state = std::make_shared<RunState>();
-  std::vector<CollectorOutcome> outcomes;
+  // Outcomes come back in task order; skipped tasks keep their place.
+  std::vector<CollectorOutcome> outcomes(tasks.size());
+  std::vector<size_t> outcome_of_run;  // run index -> outcome index
   auto start = std::chrono::steady_clock::now();
-  for (auto& task : tasks) {
-    if (task.overrunning && task.overrunning->load()) {
-      outcomes.push_back({task.name, 0, false, "still running from an earlier scrape"});
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    if (tasks[i].overrunning && tasks[i].overrunning->load()) {
+      outcomes[i] = {tasks[i].name, 0, false, "still running from an earlier scrape"};
       continue;
     }
-    state->tasks.push_back(std::move(task));
+    outcome_of_run.push_back(i);
+    state->tasks.push_back(std::move(tasks[i]));
   }
   state->results.resize(state->tasks.size());
   state->remaining = state->tasks.size();
@@ -151,10 +154,10 @@ std::vector<CollectorOutcome> ScrapeRunner::Run(std::vector<CollectorTask> tasks
     TaskResult& result = state->results[i];
     if (result.done) {
       for (auto& family : result.families) out.push_back(std::move(family));
-      outcomes.push_back(std::move(result.outcome));
+      outcomes[outcome_of_run[i]] = std::move(result.outcome);
       continue;
     }
-    outcomes.push_back({result.outcome.name, elapsed, false, "deadline exceeded"});
+    outcomes[outcome_of_run[i]] = {result.outcome.name, elapsed, false, "deadline exceeded"};
     // Under the state lock, so the worker's clearing on return cannot come first.
     bool started = i < state->next;
     if (started && state->tasks[i].overrunning) state->tasks[i].overrunning->store(true);

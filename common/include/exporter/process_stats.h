@@ -19,7 +19,7 @@ struct ProcessStats {
   double start_time_seconds = 0;    // since the epoch
   double open_fds = 0;
   double max_fds = 0;
-  double max_virtual_memory_bytes = -1;  // -1: unlimited, as client_golang reports it
+  double max_virtual_memory_bytes = 18446744073709551615.0;  // unlimited reads as 2^64, as client_golang reports it
   double threads = 0;
   std::string comm;
 };

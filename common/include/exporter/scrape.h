@@ -81,6 +81,7 @@ struct CollectorTask {
 
 // Runs collector tasks on a pool with a deadline: the scrape answers at the
 // deadline with every task that finished; the others are reported failed.
+// Run returns one outcome per task, in task order.
 class ScrapeRunner {
  public:
   ScrapeRunner(WorkerPool& pool, size_t parallelism) : pool_(pool), parallelism_(parallelism ? parallelism : 1) {}

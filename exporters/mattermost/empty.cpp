@@ -1,1 +1,0 @@
-// Keeps mattermost_collectors non-empty before any collector exists.

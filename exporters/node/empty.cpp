@@ -1,1 +1,0 @@
-// Keeps node_collectors non-empty before any collector exists.
