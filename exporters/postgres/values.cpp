@@ -35,15 +35,6 @@ std::optional<double> ParseNumber(std::string_view s) {
   return exporter::ParseDouble(s);
 }
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 bool Digits(std::string_view s, size_t pos, size_t count, int& out) {
   if (pos + count > s.size()) return false;
   out = 0;
@@ -158,7 +149,7 @@ std::optional<double> ParsePgTimestamp(std::string_view s) {
       offset_seconds = (hours * 3600 + minutes * 60 + seconds) * (sign == '-' ? -1 : 1);
     }
   }
-  double days = static_cast<double>(DaysFromCivil(year, month, day));
+  double days = static_cast<double>(exporter::DaysFromCivil(year, month, day));
   return days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds + fraction;
 }
 

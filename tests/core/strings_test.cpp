@@ -41,6 +41,13 @@ TEST(Strings, NumbersRejectTrailingGarbage) {
   EXPECT_FALSE(ParseDouble("1.2.3").has_value());
 }
 
+TEST(Strings, DaysFromCivil) {
+  EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
+  EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
+  EXPECT_EQ(DaysFromCivil(2024, 2, 29) * 86400, 1709164800);
+  EXPECT_EQ(DaysFromCivil(1969, 12, 31), -1);
+}
+
 TEST(Strings, UrlDecode) {
   EXPECT_EQ(UrlDecode("collect%5B%5D"), "collect[]");
   EXPECT_EQ(UrlDecode("a+b%20c"), "a b c");

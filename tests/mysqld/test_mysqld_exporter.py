@@ -3,7 +3,6 @@ wrong password, missing grants, processlist, /probe, hung and refused servers,
 missing config."""
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -39,36 +38,6 @@ def post(url):
 
 def families_of(text):
     return harness.parse_metrics(text)
-
-
-class HungServer:
-    """Accepts TCP connections and never writes a byte."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = []
-        self.stopping = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        self.sock.settimeout(0.2)
-        while not self.stopping:
-            try:
-                conn, _ = self.sock.accept()
-                self.accepted.append(conn)
-            except OSError:
-                continue
-
-    def close(self):
-        self.stopping = True
-        self.thread.join(2)
-        for conn in self.accepted:
-            conn.close()
-        self.sock.close()
 
 
 class MysqldExporterTest(unittest.TestCase):
@@ -244,7 +213,7 @@ class MysqldExporterTest(unittest.TestCase):
         self.assertEqual(log.count("Error pinging mysqld"), 1)
 
     def test_hung_port(self):
-        server = HungServer()
+        server = harness.HungListener()
         try:
             log, elapsed = self.check_down_within_deadline(server.port)
             self.assertGreater(min(elapsed), 2.0)  # it did wait for the server, up to the deadline
@@ -256,7 +225,7 @@ class MysqldExporterTest(unittest.TestCase):
     def test_concurrent_scrapes_share_one_collection(self):
         # Against a server that never answers, a collection lasts the whole deadline: scrapes arriving
         # meanwhile (an HA Prometheus pair) must join it rather than open connections of their own.
-        server = HungServer()
+        server = harness.HungListener()
         try:
             cnf = write_cnf(self.tmp, "shared.cnf",
                             "[client]\nuser=exporter\npassword=x\nhost=127.0.0.1\nport=%d\n" % server.port)

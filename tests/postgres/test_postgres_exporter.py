@@ -3,11 +3,9 @@ Debian prometheus-postgres-exporter 0.11 for compatibility)."""
 import concurrent.futures
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
@@ -43,36 +41,6 @@ def process_tree(root):
 
 def label_sets(family):
     return {frozenset(labels) for _, labels, _ in family["samples"]}
-
-
-class HungListener:
-    """Accepts TCP connections and never writes a byte."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = []
-        self.stopping = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        self.sock.settimeout(0.2)
-        while not self.stopping:
-            try:
-                conn, _ = self.sock.accept()
-                self.accepted.append(conn)
-            except OSError:
-                continue
-
-    def close(self):
-        self.stopping = True
-        self.thread.join(timeout=2)
-        for conn in self.accepted:
-            conn.close()
-        self.sock.close()
 
 
 class PostgresExporterTest(unittest.TestCase):
@@ -220,7 +188,7 @@ class PostgresExporterTest(unittest.TestCase):
             self.assertLess(time.monotonic() - start, 3.0)
 
     def test_hung_listener_answers_inside_the_deadline(self):
-        listener = HungListener()
+        listener = harness.HungListener()
         self.addCleanup(listener.close)
         exporter = self.start_exporter(
             env={"DATA_SOURCE_NAME": "postgresql://u:p@127.0.0.1:%d/db?sslmode=disable" % listener.port})

@@ -22,6 +22,9 @@ std::optional<double> ParseDurationSeconds(std::string_view s);
 
 std::string UrlDecode(std::string_view s);
 
+// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (negative before).
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
+
 // Reads a whole file; nullopt when it cannot be opened or read, or (errno
 // EFBIG) when it holds more than max_bytes.
 std::optional<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MAX);
