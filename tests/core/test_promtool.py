@@ -3,9 +3,7 @@
 Lint findings that come from keeping the reference exporters' names (e.g. a
 counter without _total) are allowed; a parse error is not.
 """
-import os
 import subprocess
-import tempfile
 import unittest
 
 import harness
@@ -20,20 +18,11 @@ def promtool_check(text):
 class PromtoolParsesEveryExporter(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="promtool-")
-        cls.mariadb = harness.MariaDB().start()
-        cls.mariadb.create_user("exporter", "exporter-pw")
-        cls.postgres = harness.PostgreSQL().start()
-        cls.postgres.create_user("exporter", "exporter-pw")
-        cls.my_cnf = os.path.join(cls.tmp, "my.cnf")
-        with open(cls.my_cnf, "w") as f:
-            f.write("[client]\nuser=exporter\npassword=exporter-pw\nhost=127.0.0.1\nport=%d\n" % cls.mariadb.port)
-        os.chmod(cls.my_cnf, 0o600)
+        cls.databases = harness.ExporterDatabases()
 
     @classmethod
     def tearDownClass(cls):
-        cls.mariadb.cleanup()
-        cls.postgres.cleanup()
+        cls.databases.cleanup()
 
     def check(self, exporter, required_family):
         self.addCleanup(exporter.stop)
@@ -45,18 +34,16 @@ class PromtoolParsesEveryExporter(unittest.TestCase):
         self.assertNotIn("parsing error", output, output)
 
     def test_node_exporter(self):
-        self.check(harness.Exporter("node_exporter"), "node_exporter_build_info")
+        self.check(self.databases.start("node_exporter"), "node_exporter_build_info")
 
     def test_mysqld_exporter(self):
-        self.check(harness.Exporter("mysqld_exporter", ["--config.my-cnf=" + self.my_cnf]), "mysql_up")
+        self.check(self.databases.start("mysqld_exporter"), "mysql_up")
 
     def test_postgres_exporter(self):
-        dsn = "postgresql://exporter:exporter-pw@127.0.0.1:%d/postgres?sslmode=disable" % self.postgres.port
-        self.check(harness.Exporter("postgres_exporter", env={"DATA_SOURCE_NAME": dsn}), "pg_up")
+        self.check(self.databases.start("postgres_exporter"), "pg_up")
 
     def test_mattermost_exporter(self):
-        args = ["--process.pid=%d" % self.mariadb.process.pid, "--db.master=127.0.0.1:%d" % self.mariadb.port]
-        self.check(harness.Exporter("mattermost_exporter", args), "mattermost_up")
+        self.check(self.databases.start("mattermost_exporter"), "mattermost_up")
 
 
 if __name__ == "__main__":

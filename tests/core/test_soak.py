@@ -2,7 +2,6 @@
 warm-up), and 16 concurrent scrapers with no failed request, for each exporter."""
 import concurrent.futures
 import os
-import tempfile
 import unittest
 
 import harness
@@ -21,20 +20,11 @@ def rss_bytes(pid):
 class Soak(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="soak-")
-        cls.mariadb = harness.MariaDB().start()
-        cls.mariadb.create_user("exporter", "soak-pw")
-        cls.postgres = harness.PostgreSQL().start()
-        cls.postgres.create_user("exporter", "soak-pw")
-        cls.my_cnf = os.path.join(cls.tmp, "my.cnf")
-        with open(cls.my_cnf, "w") as f:
-            f.write("[client]\nuser=exporter\npassword=soak-pw\nhost=127.0.0.1\nport=%d\n" % cls.mariadb.port)
-        os.chmod(cls.my_cnf, 0o600)
+        cls.databases = harness.ExporterDatabases()
 
     @classmethod
     def tearDownClass(cls):
-        cls.mariadb.cleanup()
-        cls.postgres.cleanup()
+        cls.databases.cleanup()
 
     def soak(self, exporter, up_family):
         self.addCleanup(exporter.stop)
@@ -66,18 +56,16 @@ class Soak(unittest.TestCase):
         self.assertEqual([c for c in codes if c != 200], [], "failed requests with %d scrapers" % CONCURRENT)
 
     def test_node_exporter(self):
-        self.soak(harness.Exporter("node_exporter"), "node_exporter_build_info")
+        self.soak(self.databases.start("node_exporter"), "node_exporter_build_info")
 
     def test_mysqld_exporter(self):
-        self.soak(harness.Exporter("mysqld_exporter", ["--config.my-cnf=" + self.my_cnf]), "mysql_up")
+        self.soak(self.databases.start("mysqld_exporter"), "mysql_up")
 
     def test_postgres_exporter(self):
-        dsn = "postgresql://exporter:soak-pw@127.0.0.1:%d/postgres?sslmode=disable" % self.postgres.port
-        self.soak(harness.Exporter("postgres_exporter", env={"DATA_SOURCE_NAME": dsn}), "pg_up")
+        self.soak(self.databases.start("postgres_exporter"), "pg_up")
 
     def test_mattermost_exporter(self):
-        args = ["--process.pid=%d" % self.mariadb.process.pid, "--db.master=127.0.0.1:%d" % self.mariadb.port]
-        self.soak(harness.Exporter("mattermost_exporter", args), "mattermost_up")
+        self.soak(self.databases.start("mattermost_exporter"), "mattermost_up")
 
 
 if __name__ == "__main__":

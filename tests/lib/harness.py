@@ -354,6 +354,38 @@ class PostgreSQL:
         self.cleanup()
 
 
+class ExporterDatabases:
+    """A throwaway MariaDB and PostgreSQL, each with an `exporter` user, and the
+    arguments that point each of our four exporters at them."""
+
+    def __init__(self, password="exporter-pw"):
+        self.dir = tempfile.mkdtemp(prefix="exporter-dbs-")
+        self.mariadb = MariaDB().start()
+        self.mariadb.create_user("exporter", password)
+        self.postgres = PostgreSQL().start()
+        self.postgres.create_user("exporter", password)
+        self.my_cnf = os.path.join(self.dir, "my.cnf")
+        with open(os.open(self.my_cnf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write("[client]\nuser=exporter\npassword=%s\nhost=127.0.0.1\nport=%d\n" % (password, self.mariadb.port))
+        self.postgres_dsn = "postgresql://exporter:%s@127.0.0.1:%d/postgres?sslmode=disable" % (password, self.postgres.port)
+
+    def start(self, binary):
+        """Our `binary` configured for these databases (mattermost watches mariadbd)."""
+        if binary == "mysqld_exporter":
+            return Exporter(binary, ["--config.my-cnf=" + self.my_cnf])
+        if binary == "postgres_exporter":
+            return Exporter(binary, env={"DATA_SOURCE_NAME": self.postgres_dsn})
+        if binary == "mattermost_exporter":
+            return Exporter(binary, ["--process.pid=%d" % self.mariadb.process.pid,
+                                     "--db.master=127.0.0.1:%d" % self.mariadb.port])
+        return Exporter(binary)
+
+    def cleanup(self):
+        self.mariadb.cleanup()
+        self.postgres.cleanup()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 class Exporter:
     """One of our exporter binaries on a free loopback port."""
 
