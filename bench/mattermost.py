@@ -17,12 +17,9 @@ Exits non-zero only on scrape errors or wrong connection counts, never on ratios
 """
 import argparse
 import os
-import select
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,43 +30,6 @@ sys.path.insert(0, os.path.join(REPO, "tests", "lib"))
 import benchlib  # noqa: E402
 
 REFERENCE = "/usr/bin/prometheus-process-exporter"
-
-
-class Listeners:
-    """Loopback listeners accepting and holding every connection, in a thread."""
-
-    def __init__(self):
-        self.sockets = []
-        self.accepted = []
-        self.running = True
-        master4 = self._listen(socket.AF_INET, "127.0.0.1", 0)
-        self.master = master4.getsockname()[1]
-        self._listen(socket.AF_INET6, "::1", self.master)
-        self.replicas = [self._listen(socket.AF_INET, "127.0.0.1", 0).getsockname()[1] for _ in range(2)]
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-        self.thread.start()
-
-    def _listen(self, family, host, port):
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if family == socket.AF_INET6:
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        sock.bind((host, port))
-        sock.listen(64)
-        self.sockets.append(sock)
-        return sock
-
-    def _loop(self):
-        while self.running:
-            readable, _, _ = select.select(self.sockets, [], [], 0.2)
-            for sock in readable:
-                self.accepted.append(sock.accept()[0])
-
-    def close(self):
-        self.running = False
-        self.thread.join()
-        for sock in self.sockets + self.accepted:
-            sock.close()
 
 
 def keepalive_cpu_ms(target, scrapes):
@@ -121,7 +81,7 @@ def main():
     import harness  # reads EXPORTERS_BIN at import
 
     work = tempfile.mkdtemp(prefix="bench-mattermost-")
-    listeners = Listeners()
+    listeners = harness.DatabaseStandIns()
     processes = []
     try:
         pidfile = os.path.join(work, "app.pid")

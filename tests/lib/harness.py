@@ -8,6 +8,7 @@ import contextlib
 import gzip
 import os
 import pwd
+import select
 import shutil
 import signal
 import socket
@@ -162,6 +163,46 @@ class HungListener:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class DatabaseStandIns:
+    """Loopback listeners standing in for a master (127.0.0.1 and, with ipv6,
+    [::1] on the same port) and two replicas: every connection is accepted and
+    held, in a thread. `.master`, `.replicas`; close() when done."""
+
+    def __init__(self, ipv6=True):
+        self.sockets = []
+        self.held = []
+        self.running = True
+        master4 = self._listen(socket.AF_INET, "127.0.0.1", 0)
+        self.master = master4.getsockname()[1]
+        if ipv6:
+            self._listen(socket.AF_INET6, "::1", self.master)
+        self.replicas = [self._listen(socket.AF_INET, "127.0.0.1", 0).getsockname()[1] for _ in range(2)]
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _listen(self, family, host, port):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind((host, port))
+        sock.listen(64)
+        self.sockets.append(sock)
+        return sock
+
+    def _loop(self):
+        while self.running:
+            readable, _, _ = select.select(self.sockets, [], [], 0.1)
+            for sock in readable:
+                self.held.append(sock.accept()[0])
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        for sock in self.sockets + self.held:
+            sock.close()
 
 
 class Process:

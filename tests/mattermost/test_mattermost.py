@@ -8,12 +8,10 @@ each replica (one of them through an IPv6 socket to ::ffff:127.0.0.1).
 """
 import json
 import os
-import select
 import signal
 import socket
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
@@ -36,44 +34,6 @@ def ipv6_loopback():
 HAVE_IPV6 = ipv6_loopback()
 
 
-class Listeners:
-    """Accepts and holds every connection on the given sockets, in a thread."""
-
-    def __init__(self):
-        self.sockets = []
-        self.held = []
-        self.running = True
-        master4 = self.listen(socket.AF_INET, "127.0.0.1", 0)
-        self.master = master4.getsockname()[1]
-        if HAVE_IPV6:
-            self.listen(socket.AF_INET6, "::1", self.master)
-        self.replicas = [self.listen(socket.AF_INET, "127.0.0.1", 0).getsockname()[1] for _ in range(2)]
-        self.thread = threading.Thread(target=self.loop, daemon=True)
-        self.thread.start()
-
-    def listen(self, family, host, port):
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if family == socket.AF_INET6:
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        sock.bind((host, port))
-        sock.listen(64)
-        self.sockets.append(sock)
-        return sock
-
-    def loop(self):
-        while self.running:
-            readable, _, _ = select.select(self.sockets, [], [], 0.1)
-            for sock in readable:
-                self.held.append(sock.accept()[0])
-
-    def close(self):
-        self.running = False
-        self.thread.join()
-        for sock in self.sockets + self.held:
-            sock.close()
-
-
 class MattermostExporterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -81,7 +41,7 @@ class MattermostExporterTest(unittest.TestCase):
             print("NOTE: ::1 is not available here; the IPv6 connection to the master is replaced by an IPv4 one",
                   file=sys.stderr)
         cls.dir = tempfile.mkdtemp(prefix="mattermost-test-")
-        cls.listeners = Listeners()
+        cls.listeners = harness.DatabaseStandIns(ipv6=HAVE_IPV6)
         cls.processes = []
 
     @classmethod
