@@ -1,7 +1,7 @@
 #!/bin/sh
 # collect-rootfs BINARY DEST [EXTRA_DIR...]: lays out DEST as the root of a FROM-scratch image
 # running BINARY: DEST/bin/<binary> (stripped), every shared library it links and the dynamic
-# loader at the paths ldd reports, each EXTRA_DIR (dlopen()ed plugins, such as the MariaDB client's
+# loader at the paths ldd reports, OpenSSL and libcrypt (opened at run time), each EXTRA_DIR (dlopen()ed plugins, such as the MariaDB client's
 # auth plugins) with the libraries those link, the CA certificates, and /etc/passwd, /etc/group and
 # /etc/nsswitch.conf naming nobody (65534). Runs in the Dockerfile's build stage.
 set -eu
@@ -39,6 +39,15 @@ chmod 1777 "$dest/tmp"
 cp "$binary" "$dest/bin/"
 strip --strip-unneeded "$dest/bin/$(basename "$binary")"
 copy_libs "$binary"
+
+# Libraries the core opens only when a web config asks for them: OpenSSL for
+# TLS, libcrypt for basic auth. ldd cannot see them.
+for name in libssl.so.3 libcrypto.so.3 libcrypt.so.1; do
+  lib=$(ldconfig -p | awk -v name="$name" '$1 == name { print $NF; exit }')
+  [ -n "$lib" ] || { echo "collect-rootfs: $name not installed" >&2; exit 1; }
+  [ -e "$dest$lib" ] || copy_file "$lib"
+  copy_libs "$lib"
+done
 
 for dir in "$@"; do
   [ -d "$dir" ] || { echo "collect-rootfs: no directory $dir" >&2; exit 1; }

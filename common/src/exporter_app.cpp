@@ -42,7 +42,7 @@ ExporterApp::ExporterApp(ExporterInfo info)
     : info_(std::move(info)), cli_(info_.description, info_.name), pool_(std::make_unique<WorkerPool>()) {
   // Few malloc arenas: the exporter's threads are mostly idle, and one arena
   // per thread would multiply resident memory for nothing.
-  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_ARENA_MAX, 1);
 
   cli_.set_version_flag("--version", [this] { return VersionString(info_.name); });
   cli_.get_formatter()->column_width(50);
@@ -282,7 +282,12 @@ Families CollectorScraper::Scrape(const std::vector<std::string>& names, const S
     for (const auto& outcome : outcomes) {
       auto& last = last_error_[outcome.name];
       if (outcome.error != last) {
-        if (!outcome.success) log::Error("collector failed", {{"name", outcome.name}, {"err", outcome.error}});
+        // "no data: ..." is a source that is absent on this host (node_exporter's ErrNoData): not worth an error.
+        if (!outcome.success && outcome.error.rfind("no data", 0) == 0) {
+          log::Debug("collector returned no data", {{"name", outcome.name}, {"err", outcome.error}});
+        } else if (!outcome.success) {
+          log::Error("collector failed", {{"name", outcome.name}, {"err", outcome.error}});
+        }
         last = outcome.error;
       }
     }

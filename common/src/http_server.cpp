@@ -1,7 +1,9 @@
 #include "exporter/http_server.h"
 
 #include <civetweb.h>
-#include <openssl/ssl.h>
+#include <dlfcn.h>
+#include <malloc.h>
+#include <openssl/ssl.h>  // types and constants; the functions come from LoadSslFunctions
 
 #include <algorithm>
 #include <cctype>
@@ -85,6 +87,48 @@ int BeginRequest(mg_connection* connection) {
   return server->HandleConnection(connection);
 }
 
+// libssl is opened only when TLS is configured, so a plain-HTTP exporter
+// never maps OpenSSL (about 1.7 MB resident).
+struct SslFunctions {
+  decltype(&SSL_CTX_ctrl) ctx_ctrl;
+  decltype(&SSL_CTX_set_verify) ctx_set_verify;
+  decltype(&SSL_CTX_set_cert_cb) ctx_set_cert_cb;
+  decltype(&SSL_CTX_load_verify_locations) ctx_load_verify_locations;
+  decltype(&SSL_CTX_set_client_CA_list) ctx_set_client_ca_list;
+  decltype(&SSL_load_client_CA_file) load_client_ca_file;
+  decltype(&SSL_use_certificate_chain_file) use_certificate_chain_file;
+  decltype(&SSL_use_PrivateKey_file) use_private_key_file;
+  decltype(&SSL_check_private_key) check_private_key;
+};
+
+SslFunctions g_ssl{};
+
+Status LoadSslFunctions() {
+  static std::once_flag once;
+  static Status result;
+  std::call_once(once, [] {
+    void* handle = ::dlopen("libssl.so.3", RTLD_NOW | RTLD_GLOBAL);
+    if (!handle) {
+      result = Status::Error(std::string("TLS needs OpenSSL 3: ") + ::dlerror());
+      return;
+    }
+    auto bind = [&](auto& slot, const char* name) {
+      slot = reinterpret_cast<std::remove_reference_t<decltype(slot)>>(::dlsym(handle, name));
+      if (!slot && result) result = Status::Error(std::string("libssl.so.3 lacks ") + name);
+    };
+    bind(g_ssl.ctx_ctrl, "SSL_CTX_ctrl");
+    bind(g_ssl.ctx_set_verify, "SSL_CTX_set_verify");
+    bind(g_ssl.ctx_set_cert_cb, "SSL_CTX_set_cert_cb");
+    bind(g_ssl.ctx_load_verify_locations, "SSL_CTX_load_verify_locations");
+    bind(g_ssl.ctx_set_client_ca_list, "SSL_CTX_set_client_CA_list");
+    bind(g_ssl.load_client_ca_file, "SSL_load_client_CA_file");
+    bind(g_ssl.use_certificate_chain_file, "SSL_use_certificate_chain_file");
+    bind(g_ssl.use_private_key_file, "SSL_use_PrivateKey_file");
+    bind(g_ssl.check_private_key, "SSL_check_private_key");
+  });
+  return result;
+}
+
 int InitSsl(void* ssl_context, void* user_data) { return static_cast<HttpServer*>(user_data)->InitTls(ssl_context); }
 
 // Loads the certificate on every handshake, as exporter-toolkit does, so a
@@ -92,9 +136,9 @@ int InitSsl(void* ssl_context, void* user_data) { return static_cast<HttpServer*
 int LoadCertificate(SSL* ssl, void* arg) {
   auto web = static_cast<HttpServer*>(arg)->web_config();
   if (!web || !web->tls) return 0;
-  if (SSL_use_certificate_chain_file(ssl, web->tls->cert_file.c_str()) != 1) return 0;
-  if (SSL_use_PrivateKey_file(ssl, web->tls->key_file.c_str(), SSL_FILETYPE_PEM) != 1) return 0;
-  return SSL_check_private_key(ssl) == 1 ? 1 : 0;
+  if (g_ssl.use_certificate_chain_file(ssl, web->tls->cert_file.c_str()) != 1) return 0;
+  if (g_ssl.use_private_key_file(ssl, web->tls->key_file.c_str(), SSL_FILETYPE_PEM) != 1) return 0;
+  return g_ssl.check_private_key(ssl) == 1 ? 1 : 0;
 }
 
 void WriteResponse(mg_connection* connection, const HttpRequest& request, HttpResponse& response) {
@@ -158,8 +202,10 @@ int HttpServer::InitTls(void* ssl_context) {
   if (!web->tls) return -1;
   auto* context = static_cast<SSL_CTX*>(ssl_context);
   const auto& tls = *web->tls;
-  SSL_CTX_set_min_proto_version(context, TlsVersionFromName(tls.min_version));
-  if (!tls.max_version.empty()) SSL_CTX_set_max_proto_version(context, TlsVersionFromName(tls.max_version));
+  g_ssl.ctx_ctrl(context, SSL_CTRL_SET_MIN_PROTO_VERSION, TlsVersionFromName(tls.min_version), nullptr);
+  if (!tls.max_version.empty()) {
+    g_ssl.ctx_ctrl(context, SSL_CTRL_SET_MAX_PROTO_VERSION, TlsVersionFromName(tls.max_version), nullptr);
+  }
   int verify = SSL_VERIFY_NONE;
   if (tls.client_auth_type == "RequestClientCert" || tls.client_auth_type == "VerifyClientCertIfGiven") {
     verify = SSL_VERIFY_PEER;
@@ -169,13 +215,13 @@ int HttpServer::InitTls(void* ssl_context) {
   bool checks_chain = tls.client_auth_type == "VerifyClientCertIfGiven" ||
                       tls.client_auth_type == "RequireAndVerifyClientCert";
   if (!tls.client_ca_file.empty()) {
-    if (SSL_CTX_load_verify_locations(context, tls.client_ca_file.c_str(), nullptr) != 1) return -1;
-    SSL_CTX_set_client_CA_list(context, SSL_load_client_CA_file(tls.client_ca_file.c_str()));
+    if (g_ssl.ctx_load_verify_locations(context, tls.client_ca_file.c_str(), nullptr) != 1) return -1;
+    g_ssl.ctx_set_client_ca_list(context, g_ssl.load_client_ca_file(tls.client_ca_file.c_str()));
   }
   // Request/RequireAny ask for a certificate without checking who signed it.
   SSL_verify_cb accept_any = [](int, X509_STORE_CTX*) { return 1; };
-  SSL_CTX_set_verify(context, verify, checks_chain ? nullptr : accept_any);
-  SSL_CTX_set_cert_cb(context, LoadCertificate, this);
+  g_ssl.ctx_set_verify(context, verify, checks_chain ? nullptr : accept_any);
+  g_ssl.ctx_set_cert_cb(context, LoadCertificate, this);
   return 1;  // certificates come from LoadCertificate; civetweb needs none of its own
 }
 
@@ -196,6 +242,7 @@ void HttpServer::CountStatus(int status) {
 int HttpServer::HandleConnection(mg_connection* connection) {
   HttpRequest request = ReadRequest(connection);
   HttpResponse response;
+  bool busy = false;  // counted in in_flight_ until the response is written
   auto web = web_config();
   auto route = routes_.find(request.path);
   if (!authenticator_.Allows(web->basic_auth_users, request.Header("authorization"))) {
@@ -217,7 +264,7 @@ int HttpServer::HandleConnection(mg_connection* connection) {
     } catch (...) {
       response = HttpResponse::Text(500, "internal error\n");
     }
-    in_flight_.fetch_sub(1);
+    busy = true;
   }
   CountStatus(response.status);
   for (const auto& header : web->headers) response.headers.push_back(header);
@@ -226,7 +273,16 @@ int HttpServer::HandleConnection(mg_connection* connection) {
   } catch (const std::exception& e) {
     log::Error("writing response failed", {{"err", e.what()}});
   }
-  return response.status;
+  const int status = response.status;
+  if (busy && in_flight_.fetch_sub(1) == 1) {
+    // The last request in flight is answered: hand the pages its scrape freed
+    // back to the kernel. An exporter idles between scrapes; without this,
+    // the peak of one scrape stays resident until the next.
+    response = HttpResponse();
+    request = HttpRequest();
+    malloc_trim(0);
+  }
+  return status;
 }
 
 Status HttpServer::Start(const Options& options) {
@@ -238,6 +294,7 @@ Status HttpServer::Start(const Options& options) {
   const bool tls = options.web.tls.has_value();
   if (tls) {
     if (Status ready = tls_compat::PrepareCivetwebTls(); !ready) return ready;
+    if (Status ready = LoadSslFunctions(); !ready) return ready;
   }
   std::string ports;
   const bool ipv6 = mg_check_feature(MG_FEATURES_IPV6) != 0;
@@ -253,8 +310,8 @@ Status HttpServer::Start(const Options& options) {
   // once. Every worker thread costs resident memory (its stack and request
   // buffer) whether used or not, so there are at most kMaxWorkers of them:
   // with a larger limit, connections beyond that wait for a free worker.
-  constexpr int kSpareThreads = 4;
-  constexpr int kMaxWorkers = 16;
+  constexpr int kSpareThreads = 2;
+  constexpr int kMaxWorkers = 8;
   int limit = options.max_in_flight > 0 ? std::min(options.max_in_flight, kMaxWorkers) : kMaxWorkers;
   std::string threads = std::to_string(limit + kSpareThreads);
   mg_init_library(0);

@@ -1,13 +1,16 @@
 #include "exporter/web_config.h"
 
 #include <crypt.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-#include <openssl/ssl.h>
+#include <dlfcn.h>
+#include <openssl/ssl.h>  // protocol version constants only; libssl is loaded when TLS is configured
 #include <unistd.h>
 
 #include <cstring>
+#include <memory>
+#include <mutex>
 
+#include "exporter/log.h"
+#include "exporter/sha256.h"
 #include "exporter/strings.h"
 #include "exporter/yaml_lite.h"
 
@@ -33,6 +36,55 @@ Expected<std::string> ScalarOf(const YamlNode& node, const std::string& what) {
     return Status::Error("line " + std::to_string(node.line) + ": " + what + " must be a string");
   }
   return node.scalar;
+}
+
+// Strict RFC 4648 base64: the standard alphabet, '=' padding only at the end.
+std::optional<std::string> DecodeBase64(std::string_view encoded) {
+  if (encoded.size() % 4 != 0) return std::nullopt;
+  auto value_of = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  size_t padding = 0;
+  if (!encoded.empty() && encoded.back() == '=') padding = encoded[encoded.size() - 2] == '=' ? 2 : 1;
+  std::string decoded;
+  decoded.reserve(encoded.size() / 4 * 3);
+  for (size_t i = 0; i < encoded.size(); i += 4) {
+    uint32_t group = 0;
+    bool last = i + 4 == encoded.size();
+    for (size_t j = 0; j < 4; ++j) {
+      char c = encoded[i + j];
+      int value = value_of(c);
+      if (value < 0) {
+        if (!(last && c == '=' && j >= 4 - padding)) return std::nullopt;
+        value = 0;
+      }
+      group = group << 6 | static_cast<uint32_t>(value);
+    }
+    decoded.push_back(static_cast<char>(group >> 16));
+    if (!last || padding < 2) decoded.push_back(static_cast<char>(group >> 8 & 0xff));
+    if (!last || padding < 1) decoded.push_back(static_cast<char>(group & 0xff));
+  }
+  return decoded;
+}
+
+using CryptR = char* (*)(const char*, const char*, crypt_data*);
+
+// libcrypt is opened the first time a password is checked, so exporters
+// without basic auth never map it.
+CryptR LoadCryptR() {
+  static std::once_flag once;
+  static CryptR function = nullptr;
+  std::call_once(once, [] {
+    void* handle = ::dlopen("libcrypt.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (handle) function = reinterpret_cast<CryptR>(::dlsym(handle, "crypt_r"));
+    if (!function) log::Error("cannot load libcrypt.so.1 to check passwords; every request is refused");
+  });
+  return function;
 }
 
 }  // namespace
@@ -150,15 +202,11 @@ std::optional<std::pair<std::string, std::string>> DecodeBasicAuth(std::string_v
   if (header.size() < 6 || strncasecmp(header.data(), "Basic ", 6) != 0) return std::nullopt;
   std::string_view encoded = Trim(header.substr(6));
   if (encoded.empty() || encoded.size() % 4 != 0 || encoded.size() > 4096) return std::nullopt;
-  std::string decoded(encoded.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                          reinterpret_cast<const unsigned char*>(encoded.data()), static_cast<int>(encoded.size()));
-  if (n < 0) return std::nullopt;
-  size_t padding = (encoded.back() == '=') + (encoded.size() > 1 && encoded[encoded.size() - 2] == '=');
-  decoded.resize(static_cast<size_t>(n) - padding);
-  auto colon = decoded.find(':');
+  auto decoded = DecodeBase64(encoded);
+  if (!decoded) return std::nullopt;
+  auto colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;
-  return std::make_pair(decoded.substr(0, colon), decoded.substr(colon + 1));
+  return std::make_pair(decoded->substr(0, colon), decoded->substr(colon + 1));
 }
 
 bool BasicAuthenticator::Allows(const std::map<std::string, std::string>& users, const char* authorization_header) {
@@ -170,18 +218,18 @@ bool BasicAuthenticator::Allows(const std::map<std::string, std::string>& users,
   // Unknown users still pay for one bcrypt so that timing does not reveal which users exist.
   const std::string& stored = user != users.end() ? user->second : users.begin()->second;
 
-  unsigned char digest[SHA256_DIGEST_LENGTH];
   std::string material = credentials->first + '\0' + credentials->second + '\0' + stored;
-  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
-  std::string key(reinterpret_cast<char*>(digest), sizeof digest);
+  auto digest = Sha256(material);
+  std::string key(digest.begin(), digest.end());
   {
     std::lock_guard lock(mutex_);
     if (auto it = verified_.find(key); it != verified_.end()) return it->second && user != users.end();
   }
-  crypt_data data{};
-  const char* computed = crypt_r(credentials->second.c_str(), stored.c_str(), &data);
-  bool ok = computed && computed[0] != '*' && std::strlen(computed) == stored.size() &&
-            CRYPTO_memcmp(computed, stored.data(), stored.size()) == 0;
+  auto crypt = LoadCryptR();
+  if (!crypt) return false;
+  auto data = std::make_unique<crypt_data>();
+  const char* computed = crypt(credentials->second.c_str(), stored.c_str(), data.get());
+  bool ok = computed && computed[0] != '*' && ConstantTimeEquals(computed, stored);
   bool allowed = ok && user != users.end();
   std::lock_guard lock(mutex_);
   if (verified_.size() > 1024) verified_.clear();  // bounded: wrong guesses cannot grow it forever

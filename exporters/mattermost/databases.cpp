@@ -127,6 +127,21 @@ Status Databases::Start() {
   return {};
 }
 
+Status Databases::Reload() {
+  auto configured = ReadSources();
+  if (!configured) return configured.status();
+  std::shared_ptr<const EndpointSet> previous;
+  {
+    std::lock_guard lock(mutex_);
+    previous = current_;
+  }
+  auto set = Build(*configured, previous.get(), false);
+  std::lock_guard lock(mutex_);
+  current_ = std::move(set);
+  loaded_at_ = std::chrono::steady_clock::now();
+  return {};
+}
+
 std::shared_ptr<const EndpointSet> Databases::Current() {
   std::shared_ptr<const EndpointSet> previous;
   {

@@ -40,6 +40,10 @@ class Databases {
 
   // The first load; its errors are fatal at start-up.
   Status Start();
+  // Re-reads and resolves now (a reload); an error keeps the current set.
+  Status Reload();
+  // The current set; a new object whenever it was re-read, so a holder can
+  // tell by the pointer that the endpoints may have changed.
   std::shared_ptr<const EndpointSet> Current();
 
  private:

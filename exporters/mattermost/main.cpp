@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
                         "connection counts will be 0");
   }
 
+  // SIGHUP and POST /-/reload re-read --config.file and --mattermost.config;
+  // the listener stays. A bad file keeps the previous config (the core logs why).
+  app.OnReload("mattermost config", [&runtime] { return runtime.Reload(); });
+
   exporter::CollectorScraper scraper(app, exporter::CreateEnabledCollectors(registry, selection), selection,
                                      runtime.settings.metric_namespace);
   return app.Serve([&](const exporter::HttpRequest& request) { return scraper.Handle(request); });

@@ -232,6 +232,69 @@ bool FdHolds(const std::string& fd_dir, int fd, uint64_t inode) {
 }
 }  // namespace
 
+namespace {
+// A connection by its client end: client address and port, server address and port.
+std::string ConnectionKey(const IpAddress& client, uint16_t client_port, const IpAddress& server,
+                          uint16_t server_port) {
+  std::string key(reinterpret_cast<const char*>(client.bytes.data()), client.bytes.size());
+  key.append(reinterpret_cast<const char*>(server.bytes.data()), server.bytes.size());
+  key.append(reinterpret_cast<const char*>(&client_port), sizeof(client_port));
+  key.append(reinterpret_cast<const char*>(&server_port), sizeof(server_port));
+  return key;
+}
+
+bool Contains(const std::vector<uint16_t>& ports, uint16_t port) {
+  return std::find(ports.begin(), ports.end(), port) != ports.end();
+}
+
+// Fewer rows than the kernel takes from one hash bucket at a time (SKARR_SZ in
+// net/ipv4/inet_diag.c): no bucket was walked in chunks, so no socket that
+// stayed in the table was skipped.
+constexpr size_t kTrustedDumpRows = 16;
+constexpr size_t kMaxKnownClients = 4096;
+}  // namespace
+
+bool ConnectionCounter::AttributeOpens(const std::string& base, const EndpointMatcher& matcher,
+                                       std::optional<uint64_t>& opens) {
+  auto own = ListOwnTcpSockets();
+  if (!own) return false;
+  // Read again after the listing: every connection listed made its connect() before this read.
+  auto snmp = ReadFile(base + "/net/snmp");
+  if (!snmp) return false;
+  auto now = ParseTcpActiveOpens(*snmp);
+  if (!now || *now < *dumped_at_opens_) return false;
+  const uint64_t moved = *now - *dumped_at_opens_;
+  std::vector<TcpSocket> clients;
+  std::vector<std::string> keys;
+  for (const TcpSocket& ours : own->established) {
+    if (!Contains(listen_ports_, ours.local_port)) continue;  // not to a listener the last dump covered
+    std::string key = ConnectionKey(ours.remote, ours.remote_port, ours.local, ours.local_port);
+    if (known_clients_.count(key)) continue;  // its connect() was before the last dump, or already attributed
+    if (matcher.Match(ours.local, ours.local_port) >= 0) return false;  // we are a database endpoint ourselves
+    TcpSocket client;
+    client.local = ours.remote;
+    client.local_port = ours.remote_port;
+    client.remote = ours.local;
+    client.remote_port = ours.local_port;
+    client.family = client.local.IsV4Mapped() ? AF_INET : AF_INET6;
+    client.cookie[0] = client.cookie[1] = kAnyCookie;
+    clients.push_back(client);
+    keys.push_back(std::move(key));
+    if (clients.size() > moved) return false;
+  }
+  if (clients.size() != moved || known_clients_.size() + keys.size() > kMaxKnownClients) return false;
+  // The client end must be in this namespace (its connect() moved our counter)
+  // and established: absent from the last dump, so connected after it.
+  if (!LookupTcp(clients)) return false;
+  for (const TcpSocket& client : clients) {
+    if (client.state != kTcpEstablished) return false;
+  }
+  known_clients_.insert(keys.begin(), keys.end());
+  dumped_at_opens_ = now;
+  opens = now;
+  return true;
+}
+
 bool ConnectionCounter::Recheck(const std::string& fd_dir, std::vector<double>& counts) {
   std::vector<TcpSocket> sockets;
   sockets.reserve(owned_.size());
@@ -258,6 +321,7 @@ Status ConnectionCounter::Count(const std::string& procfs_root, pid_t pid, const
   counts.assign(endpoints, 0);
   last_dumped_ = false;
   last_walked_all_ = false;
+  last_attributed_ = false;
   if (matcher.empty()) return {};
   const std::string base = procfs_root + "/" + std::to_string(pid);
   const std::string fd_dir = base + "/fd";
@@ -280,12 +344,20 @@ Status ConnectionCounter::Count(const std::string& procfs_root, pid_t pid, const
   if (table == SocketTable::kSockDiag) {
     // Read before the dump: a connect() after this read moves it for next time.
     if (auto snmp = ReadFile(base + "/net/snmp")) opens = ParseTcpActiveOpens(*snmp);
-    if (!walk_due && opens && dumped_at_opens_ == opens) {
-      if (Recheck(fd_dir, counts)) return {};
-      counts.assign(endpoints, 0);
+    if (!walk_due && opens && dumped_at_opens_) {
+      bool quiet = dumped_at_opens_ == opens;
+      if (!quiet && attribution_trusted_) quiet = last_attributed_ = AttributeOpens(base, matcher, opens);
+      if (quiet) {
+        if (Recheck(fd_dir, counts)) return {};
+        counts.assign(endpoints, 0);
+        last_attributed_ = false;
+      }
     }
   }
   dumped_at_opens_.reset();
+  attribution_trusted_ = false;
+  known_clients_.clear();
+  listen_ports_.clear();
 
   // inode -> endpoint of the established connections to a database in the
   // namespace: usually a handful, and the fds are not looked at when there are none.
@@ -300,8 +372,24 @@ Status ConnectionCounter::Count(const std::string& procfs_root, pid_t pid, const
       candidates.emplace(socket.inode, Candidate{static_cast<size_t>(endpoint), socket});
   };
   if (table == SocketTable::kSockDiag) {
+    // The dump also returns the connections to our own listening ports: the
+    // baseline for telling later connect()s to us from the target's.
+    auto own = ListOwnTcpSockets();
+    if (own) listen_ports_ = own->listen_ports;
+    std::vector<uint16_t> ports = matcher.Ports();
+    for (uint16_t port : listen_ports_) {
+      if (!Contains(ports, port)) ports.push_back(port);
+    }
     constexpr uint32_t kStates = (1u << kTcpEstablished) | (1u << kTcpSynSent);
-    if (auto status = DumpTcp(kStates, matcher.Ports(), consider); !status) return status;
+    auto rows = DumpTcpCounted(kStates, ports, [&](const TcpSocket& socket) {
+      // A client end cannot leave these two states and come back to ESTABLISHED.
+      if (Contains(listen_ports_, socket.remote_port)) {
+        known_clients_.insert(ConnectionKey(socket.local, socket.local_port, socket.remote, socket.remote_port));
+      }
+      consider(socket);
+    });
+    if (!rows) return rows.status();
+    attribution_trusted_ = own && *rows < kTrustedDumpRows;
   } else {
     if (auto status = ReadProcfsTables(base, consider); !status) return status;
   }

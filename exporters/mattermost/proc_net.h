@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -108,13 +109,22 @@ enum class SocketTable {
 // a new connection by fd passing, which the periodic walk catches).
 //
 // With sock_diag, even the table dump (a walk of the kernel's whole
-// established hash, the largest cost on big hosts) is skipped while the
-// namespace's ActiveOpens counter has not moved since the last dump (no
-// connect() anywhere, so no new connection to a database) and no matching
-// connection was half-open then: each remembered socket is then checked
-// with one readlink and one exact sock_diag lookup (by 4-tuple and cookie)
-// that it is still held and still ESTABLISHED.
-// Not thread-safe: one per collector (the scrape runner never runs a collector twice at once).
+// established hash, the largest cost on big hosts: the port filter shrinks
+// what comes back, not the walk) is skipped while no connect() happened in the
+// namespace since the last dump, except connections to this exporter's own
+// listeners. It tells by the namespace's ActiveOpens counter (every connect()
+// moves it once): unmoved, or moved exactly once per connection to us made
+// since the dump (a scraper on this host opening a connection per scrape),
+// each of them seen from our own accepted socket and its client end looked up
+// by its 4-tuple. Those client ends were absent from the last dump, which also
+// returns the connections to our listening ports, so each connect() since was
+// theirs, none the target's. And no matching connection was half-open at the
+// dump. Each remembered socket is then checked with one readlink and one exact
+// sock_diag lookup (by 4-tuple and cookie) that it is still held and still
+// ESTABLISHED. The attribution is used only after a dump of fewer than 16 rows:
+// the kernel walks a bucket holding more in chunks and may skip a socket when
+// another closes meanwhile.
+// Not thread-safe: concurrent scrapes run a collector concurrently, so its owner serializes the calls.
 class ConnectionCounter {
  public:
   explicit ConnectionCounter(double full_walk_seconds = 60) : full_walk_seconds_(full_walk_seconds) {}
@@ -125,6 +135,11 @@ class ConnectionCounter {
   // Which table the last Count read ("sock_diag" or "procfs"), whether it
   // dumped the table and whether it walked every fd.
   const char* last_table() const { return last_table_; }
+  // Forgets what it remembers (the endpoints changed).
+  void Forget() { pid_ = 0; }
+  // Whether the last Count skipped the dump although ActiveOpens moved, every
+  // connect() since the last dump being a connection to us.
+  bool last_attributed() const { return last_attributed_; }
   bool last_dumped() const { return last_dumped_; }
   bool last_walked_all() const { return last_walked_all_; }
 
@@ -136,6 +151,9 @@ class ConnectionCounter {
   Status Walk(const std::string& fd_dir, const std::unordered_map<uint64_t, Candidate>& candidates);
   // The steady path; false when a full count is needed.
   bool Recheck(const std::string& fd_dir, std::vector<double>& counts);
+  // Whether every connect() since the last dump was a connection to one of our
+  // listeners; on success the baseline moves on and opens is the count now.
+  bool AttributeOpens(const std::string& base, const EndpointMatcher& matcher, std::optional<uint64_t>& opens);
 
   double full_walk_seconds_;
   pid_t pid_ = 0;
@@ -149,6 +167,12 @@ class ConnectionCounter {
   std::unordered_map<uint64_t, Owned> owned_;  // socket inode -> an fd of the process holding it
   std::unordered_set<uint64_t> foreign_;       // candidate inodes found in no fd of the process
   std::optional<uint64_t> dumped_at_opens_;    // ActiveOpens before the last clean sock_diag dump
+  // Connections to our listening ports (as of the last dump) known since the
+  // last dump: the key of each client end; usable only when trusted.
+  std::vector<uint16_t> listen_ports_;
+  std::set<std::string> known_clients_;
+  bool attribution_trusted_ = false;
+  bool last_attributed_ = false;
   const char* last_table_ = "";
   bool last_dumped_ = false;
   bool last_walked_all_ = false;

@@ -7,8 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <netinet/tcp.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace exporter::mattermost {
@@ -28,15 +33,19 @@ struct FdCloser {
 };
 }  // namespace
 
-std::string BuildInetDiagRequest(uint8_t family, uint32_t states, const std::vector<uint16_t>& ports,
-                                 uint32_t sequence) {
-  // Bytecode "dport == p1 || dport == p2 || ...", laid out as iproute2's ss
-  // does, so that the kernel's audit (which walks the "yes" jumps) accepts it:
-  //   [D_EQ yes=8 no=12][port p1][JMP yes=4 no=->end] [D_EQ ...][port p2][JMP] ... [D_EQ yes=8 no=12][port pN]
-  // A match runs into its JMP, which jumps exactly to the end (accept); a
-  // miss skips the JMP to the next test, the last miss past the end (reject).
+std::string BuildPortFilter(const std::vector<uint16_t>& ports) {
+  // "dport == p1 || dport == p2 || ...", laid out as iproute2's ss does, so
+  // that the kernel's audit (every "yes" jump must land on an op or exactly
+  // at the end; a "no" jump may go one op past the end, meaning reject) accepts it:
+  //   [D_EQ yes=8 no=12][port p1][JMP yes=4 no=->end] ... [D_EQ yes=8 no=12][port pN]
+  // D_EQ is followed by an op whose "no" field holds the port. A match runs
+  // into its JMP, whose "no" jumps exactly to the end (accept; a JMP always
+  // takes "no"); a miss skips the JMP to the next test, and the last miss
+  // jumps past the end (reject).
   std::string bytecode;
-  const size_t length = ports.empty() ? 0 : ports.size() * 12 - 4;
+  if (ports.empty()) return bytecode;
+  const size_t length = ports.size() * 12 - 4;
+  if (length > 60000) return bytecode;  // beyond a u16 jump
   for (size_t i = 0; i < ports.size(); ++i) {
     inet_diag_bc_op test{};
     test.code = INET_DIAG_BC_D_EQ;
@@ -54,8 +63,12 @@ std::string BuildInetDiagRequest(uint8_t family, uint32_t states, const std::vec
       Append(bytecode, jump);
     }
   }
-  if (length > 60000) bytecode.clear();  // beyond a u16 jump: no kernel filter, the caller matches every row
+  return bytecode;
+}
 
+std::string BuildInetDiagRequest(uint8_t family, uint32_t states, const std::vector<uint16_t>& ports,
+                                 uint32_t sequence) {
+  const std::string bytecode = BuildPortFilter(ports);
   nlattr attribute{};
   attribute.nla_len = static_cast<uint16_t>(NLA_HDRLEN + bytecode.size());
   attribute.nla_type = INET_DIAG_REQ_BYTECODE;
@@ -125,7 +138,7 @@ namespace {
 // Sends one dump request and hands each socket to each. unsupported is set
 // when the kernel refuses the request kind (not an error of the dump itself).
 Status RunDump(int fd, const std::string& request, uint32_t sequence, const std::function<void(const TcpSocket&)>& each,
-               bool& unsupported) {
+               bool& unsupported, size_t& rows) {
   // On the heap: scrapes may run on threads with small stacks, and
   // thread_local arrays are carved out of every thread's stack.
   std::vector<uint32_t> storage(32768 / sizeof(uint32_t));
@@ -157,31 +170,94 @@ Status RunDump(int fd, const std::string& request, uint32_t sequence, const std:
       if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY && header->nlmsg_type != TCPDIAG_GETSOCK) continue;
       auto socket = ParseInetDiagMessage(
           std::string_view(static_cast<const char*>(NLMSG_DATA(header)), header->nlmsg_len - NLMSG_HDRLEN));
+      ++rows;
       if (socket) each(*socket);
     }
   }
 }
 }  // namespace
 
-Status DumpTcp(uint32_t states, const std::vector<uint16_t>& ports, const std::function<void(const TcpSocket&)>& each) {
+Expected<size_t> DumpTcpCounted(uint32_t states, const std::vector<uint16_t>& ports,
+                                const std::function<void(const TcpSocket&)>& each) {
   FdCloser fd{::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)};
   if (fd.fd < 0) return Status::Error(std::string("cannot open a sock_diag socket: ") + std::strerror(errno));
+  size_t rows = 0;
   static std::atomic<bool> compat_works{true};
   if (compat_works) {
     bool unsupported = false;
-    Status status = RunDump(fd.fd, BuildInetDiagRequest(AF_UNSPEC, states, ports, 1), 1, each, unsupported);
-    if (status || !unsupported) return status;
+    Status status = RunDump(fd.fd, BuildInetDiagRequest(AF_UNSPEC, states, ports, 1), 1, each, unsupported, rows);
+    if (status) return rows;
+    if (!unsupported) return status;
     compat_works = false;  // a kernel without the old request: one request per family from now on
   }
   uint32_t sequence = 2;
   for (uint8_t family : {static_cast<uint8_t>(AF_INET), static_cast<uint8_t>(AF_INET6)}) {
     bool unsupported = false;
-    Status status = RunDump(fd.fd, BuildInetDiagRequest(family, states, ports, sequence), sequence, each, unsupported);
+    Status status =
+        RunDump(fd.fd, BuildInetDiagRequest(family, states, ports, sequence), sequence, each, unsupported, rows);
     // IPv6 may be absent from the kernel: no IPv6 sockets then.
     if (!status && !(family == AF_INET6 && unsupported)) return status;
     ++sequence;
   }
-  return {};
+  return rows;
+}
+
+Status DumpTcp(uint32_t states, const std::vector<uint16_t>& ports, const std::function<void(const TcpSocket&)>& each) {
+  auto rows = DumpTcpCounted(states, ports, each);
+  return rows ? Status() : rows.status();
+}
+
+Expected<OwnTcpSockets> ListOwnTcpSockets() {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (!dir) return Status::Error(std::string("cannot list /proc/self/fd: ") + std::strerror(errno));
+  const int dir_fd = ::dirfd(dir);
+  OwnTcpSockets own;
+  auto endpoint = [](const sockaddr_storage& address, IpAddress& ip, uint16_t& port) {
+    if (address.ss_family == AF_INET) {
+      const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+      uint8_t bytes[4];
+      std::memcpy(bytes, &v4.sin_addr, 4);
+      ip = IpAddress::FromV4(bytes);
+      port = ntohs(v4.sin_port);
+      return true;
+    }
+    if (address.ss_family == AF_INET6) {
+      const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+      std::memcpy(ip.bytes.data(), &v6.sin6_addr, 16);
+      port = ntohs(v6.sin6_port);
+      return true;
+    }
+    return false;
+  };
+  while (dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    const int fd = std::atoi(entry->d_name);
+    if (fd == dir_fd) continue;
+    // Not a socket (ENOTSOCK), not TCP (ENOPROTOOPT, EOPNOTSUPP), or closed meanwhile: skipped.
+    tcp_info info{};
+    socklen_t length = sizeof(info);
+    if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) continue;
+    sockaddr_storage local{};
+    socklen_t local_length = sizeof(local);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0) continue;
+    TcpSocket socket;
+    if (!endpoint(local, socket.local, socket.local_port)) continue;
+    if (info.tcpi_state == TCP_LISTEN) {
+      if (std::find(own.listen_ports.begin(), own.listen_ports.end(), socket.local_port) == own.listen_ports.end())
+        own.listen_ports.push_back(socket.local_port);
+      continue;
+    }
+    if (info.tcpi_state != TCP_ESTABLISHED) continue;
+    sockaddr_storage peer{};
+    socklen_t peer_length = sizeof(peer);
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_length) != 0) continue;
+    if (!endpoint(peer, socket.remote, socket.remote_port)) continue;
+    socket.state = kTcpEstablished;
+    socket.family = static_cast<uint8_t>(local.ss_family);
+    own.established.push_back(socket);
+  }
+  ::closedir(dir);
+  return own;
 }
 
 Status LookupTcp(std::vector<TcpSocket>& sockets) {

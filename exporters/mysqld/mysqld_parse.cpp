@@ -97,6 +97,15 @@ double CellNumber(const Table::Cell& cell) {
   return value ? *value : 0;
 }
 
+// A count: negative and NaN values as 0, huge ones saturated (a plain cast of
+// those is undefined behaviour).
+uint64_t CellCount(const Table::Cell& cell) {
+  double value = CellNumber(cell);
+  if (!(value > 0)) return 0;
+  if (value >= 18446744073709551616.0) return UINT64_MAX;
+  return static_cast<uint64_t>(value);
+}
+
 std::string CellText(const Table::Cell& cell) { return cell ? *cell : std::string(); }
 
 }  // namespace
@@ -351,8 +360,8 @@ void AppendProcesslist(const Table& table, const ProcesslistOptions& options, Fa
     std::string user = CellText(row[0]);
     std::string host = CellText(row[1]);
     if (host.empty()) host = "unknown";
-    auto count = static_cast<uint64_t>(CellNumber(row[4]));
-    auto seconds = static_cast<uint64_t>(CellNumber(row[5]));
+    auto count = CellCount(row[4]);
+    auto seconds = CellCount(row[5]);
     auto& entry = by_state[{SanitizeState(CellText(row[2])), SanitizeState(CellText(row[3]))}];
     entry.first += count;
     entry.second += seconds;
@@ -429,7 +438,7 @@ void AppendQueryResponseTime(const Table& table, const std::string& name, const 
   for (const auto& row : table.rows) {
     if (row.size() < 3) continue;
     double upper = CellNumber(row[0]);
-    count += static_cast<uint64_t>(CellNumber(row[1]));
+    count += CellCount(row[1]);
     sum += CellNumber(row[2]);
     // The "TOO LONG" row parses as 0: it counts, but is no bucket.
     if (upper == 0) continue;

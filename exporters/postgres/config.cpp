@@ -86,7 +86,12 @@ Expected<Config> LoadConfig(const std::optional<std::string>& config_path, const
   std::optional<exporter::OptionFile> file;
   if (config_path) {
     auto read = exporter::OptionFile::Read(*config_path);
-    if (!read) return Status::Error("cannot read config file " + *config_path + ": " + read.error());
+    if (!read) {
+      // The reader's messages name the file (and line) already, except a few.
+      std::string why = read.error();
+      if (why.find(*config_path) == std::string::npos) why = "config file " + *config_path + ": " + why;
+      return Status::Error(why);
+    }
     file = std::move(*read);
     for (const auto& group : file->GroupNames()) {
       if (group != "client" && !exporter::StartsWith(group, "client.")) continue;

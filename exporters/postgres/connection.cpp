@@ -116,7 +116,8 @@ Expected<std::unique_ptr<PgConnection>> PgConnection::Open(const ConnParams& par
     conn->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
     connection->socket_ = conn->sock();
-    connection->conn_ = std::move(conn);
+    connection->conn_ = std::unique_ptr<pqxx::connection_base, ConnectionDeleter>(
+        conn.release(), [](pqxx::connection_base* c) { delete static_cast<DeadlineConnection*>(c); });
   } catch (const std::exception& e) {
     t_request = nullptr;
     return Status::Error(exporter::Trim(e.what()).empty() ? "connection failed"

@@ -31,7 +31,10 @@ class PgConnection {
 
  private:
   PgConnection() = default;
-  std::unique_ptr<pqxx::connection_base> conn_;
+  // pqxx::connection_base has no virtual destructor: the deleter destroys the
+  // connection as its real type, whose destructor closes the session.
+  using ConnectionDeleter = void (*)(pqxx::connection_base*);
+  std::unique_ptr<pqxx::connection_base, ConnectionDeleter> conn_{nullptr, nullptr};
   mutable std::mutex socket_mutex_;
   int socket_ = -1;
   bool aborted_ = false;

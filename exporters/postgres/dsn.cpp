@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <mutex>
 #include <set>
 
@@ -18,8 +19,10 @@ Expected<ConnParams> ParseDsn(const std::string& dsn) {
   if (!options) {
     std::string message(error ? exporter::Trim(error) : std::string_view("out of memory"));
     if (error) PQfreemem(error);
-    // libpq's message may quote the DSN; never echo a password back.
-    if (message.find("password") != std::string::npos || message.find('@') != std::string::npos) {
+    // libpq's message may quote the DSN ("invalid percent-encoded token: "<the
+    // URI's password>""); never echo a password back.
+    if (message.find("password") != std::string::npos || message.find('@') != std::string::npos ||
+        dsn.find("password") != std::string::npos || dsn.find('@') != std::string::npos) {
       message = "invalid connection string";
     }
     return Status::Error("cannot parse data source name: " + message);
@@ -56,7 +59,8 @@ bool IsLibpqKeyword(const std::string& keyword) {
 std::string QuoteConninfoValue(std::string_view value) {
   bool plain = !value.empty();
   for (char c : value) {
-    if (c == ' ' || c == '\'' || c == '\\' || c == '\t' || c == '\n' || c == '=') plain = false;
+    // libpq ends an unquoted value at any isspace() character (\v and \f too).
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '\'' || c == '\\' || c == '=') plain = false;
   }
   if (plain) return std::string(value);
   std::string out = "'";

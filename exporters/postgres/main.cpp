@@ -62,22 +62,29 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  auto config = postgres::LoadConfig(config_file.empty() ? std::nullopt : std::optional<std::string>(config_file),
-                                     postgres::ProcessEnvironment());
+  const std::optional<std::string> config_path =
+      config_file.empty() ? std::nullopt : std::optional<std::string>(config_file);
+  // Reads --config.file and the DATA_SOURCE_* variables (and the files their
+  // *_FILE variants name): at start-up and on every reload.
+  auto load_config = [&]() -> exporter::Expected<postgres::Config> {
+    auto loaded = postgres::LoadConfig(config_path, postgres::ProcessEnvironment());
+    if (!loaded) return loaded;
+    if (loaded->targets.empty() && loaded->auth_modules.empty()) {
+      return exporter::Status::Error(
+          "no data source: set DATA_SOURCE_NAME (or DATA_SOURCE_URI, DATA_SOURCE_USER, DATA_SOURCE_PASS) or give "
+          "--config.file with a [client] group");
+    }
+    if (config_path) {
+      bool has_password = false;
+      for (const auto& [name, params] : loaded->auth_modules) has_password |= params.count("password") > 0;
+      if (has_password) exporter::WarnIfReadableByOthers(*config_path);
+    }
+    return loaded;
+  };
+  auto config = load_config();
   if (!config) {
     exporter::log::Error("cannot load configuration", {{"err", config.error()}});
     std::fprintf(stderr, "postgres_exporter: error: %s\n", config.error().c_str());
-    return 1;
-  }
-  if (!config_file.empty()) {
-    bool has_password = false;
-    for (const auto& [name, params] : config->auth_modules) has_password |= params.count("password") > 0;
-    if (has_password) exporter::WarnIfReadableByOthers(config_file);
-  }
-  if (config->targets.empty() && config->auth_modules.empty()) {
-    std::fprintf(stderr,
-                 "postgres_exporter: error: no data source: set DATA_SOURCE_NAME (or DATA_SOURCE_URI, "
-                 "DATA_SOURCE_USER, DATA_SOURCE_PASS) or give --config.file with a [client] group\n");
     return 1;
   }
   for (const auto& params : config->targets) {
@@ -92,5 +99,13 @@ int main(int argc, char** argv) {
 
   postgres::PostgresScraper scraper(app, std::move(collectors), *config, {reauth_interval, *labels});
   app.server().Route("/probe", [&](const exporter::HttpRequest& request) { return scraper.HandleProbe(request); });
+  // SIGHUP and POST /-/reload: a config that fails to load leaves the old one
+  // in force (the core logs why; messages never carry a password).
+  app.OnReload("postgres config", [&]() -> exporter::Status {
+    auto reloaded = load_config();
+    if (!reloaded) return reloaded.status();
+    scraper.Reconfigure(*reloaded);
+    return {};
+  });
   return app.Serve([&](const exporter::HttpRequest& request) { return scraper.HandleMetrics(request); });
 }

@@ -6,7 +6,6 @@
 #include "exporter/log.h"
 #include "exporter/strings.h"
 #include "exporter/text_format.h"
-#include "exporter/text_format.h"
 
 namespace postgres {
 
@@ -47,11 +46,51 @@ PostgresScraper::PostgresScraper(exporter::ExporterApp& app,
                                  ScraperOptions options)
     : app_(app),
       collectors_(std::move(collectors)),
-      config_(config),
       options_(std::move(options)),
+      config_(config),
       metrics_flight_(app.pool()) {
   for (auto& [name, collector] : collectors_) collector_order_.push_back({name, collector.get()});
   for (const auto& params : config_.targets) targets_.push_back(MakeTarget(params));
+}
+
+std::vector<PostgresScraper::Target> PostgresScraper::CurrentTargets() {
+  std::lock_guard lock(config_mutex_);
+  return targets_;
+}
+
+void PostgresScraper::Reconfigure(const Config& config) {
+  std::vector<Target> targets, replaced;
+  {
+    std::lock_guard lock(config_mutex_);
+    std::vector<bool> kept(targets_.size(), false);
+    const std::vector<ConnParams>& old_params = config_.targets;  // targets_[i] was made from old_params[i]
+    for (const auto& params : config.targets) {
+      size_t same = 0;
+      while (same < old_params.size() && (kept[same] || old_params[same] != params)) ++same;
+      if (same < old_params.size()) {
+        kept[same] = true;
+        targets.push_back(targets_[same]);
+        continue;
+      }
+      targets.push_back(MakeTarget(params));
+      exporter::log::Info("data source", {{"from", config.targets_origin}, {"dsn", MaskedDsn(params)}});
+    }
+    for (size_t i = 0; i < targets_.size(); ++i) {
+      if (!kept[i]) replaced.push_back(targets_[i]);
+    }
+    config_ = config;  // old_params is not used after this
+    ++config_generation_;
+    targets_.swap(targets);
+  }
+  {
+    std::lock_guard lock(probe_mutex_);
+    probes_.clear();
+  }
+  for (const auto& target : replaced) {
+    exporter::log::Info("closing the connection of a replaced data source", {{"server", target.server->server()}});
+  }
+  // `targets` (the old list) and `replaced` go out of scope here: a replaced
+  // server's connection closes now, or when a scrape still using it ends.
 }
 
 PostgresScraper::Target PostgresScraper::MakeTarget(const ConnParams& params) const {
@@ -138,8 +177,9 @@ void PostgresScraper::AppendUp(Families& out, bool up) {
 Families PostgresScraper::CollectMetrics(const ScrapeDeadline& deadline, double timeout_seconds) {
   auto start = std::chrono::steady_clock::now();
   Families out;
-  auto summary = ScrapeTargets(targets_, CollectionDeadline(deadline, timeout_seconds), timeout_seconds, out);
-  AppendUp(out, summary.all_up && !targets_.empty());
+  auto targets = CurrentTargets();
+  auto summary = ScrapeTargets(targets, CollectionDeadline(deadline, timeout_seconds), timeout_seconds, out);
+  AppendUp(out, summary.all_up && !targets.empty());
   exporter::AppendScrapeCollectorMetrics(out, "pg", app_.info().name, summary.outcomes);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   exporter::Gauge(out, "pg_exporter_last_scrape_duration_seconds",
@@ -176,7 +216,7 @@ HttpResponse PostgresScraper::HandleMetrics(const HttpRequest& request) {
   } else {
     // The collection overran even its own deadline (or could not start):
     // answer anyway, saying the server was not reached in time.
-    for (const auto& target : targets_) target.server->Abort();
+    for (const auto& target : CurrentTargets()) target.server->Abort();
     Families families;
     AppendUp(families, false);
     exporter::Gauge(families, "pg_exporter_last_scrape_error",
@@ -201,11 +241,16 @@ HttpResponse PostgresScraper::HandleProbe(const HttpRequest& request) {
   auto module = request.QueryValue("auth_module");
   ConnParams params;
   std::string module_name;
-  if (module && !module->empty()) {
-    auto it = config_.auth_modules.find(exporter::StartsWith(*module, "client") ? *module : "client." + *module);
-    if (it == config_.auth_modules.end()) return HttpResponse::Text(400, "unknown auth_module " + *module + "\n");
-    params = it->second;
-    module_name = it->first;
+  uint64_t generation;
+  {
+    std::lock_guard lock(config_mutex_);
+    generation = config_generation_;
+    if (module && !module->empty()) {
+      auto it = config_.auth_modules.find(exporter::StartsWith(*module, "client") ? *module : "client." + *module);
+      if (it == config_.auth_modules.end()) return HttpResponse::Text(400, "unknown auth_module " + *module + "\n");
+      params = it->second;
+      module_name = it->first;
+    }
   }
   auto target = ParseProbeTarget(*target_text);
   if (!target) return HttpResponse::Text(400, "bad target: " + target.error() + "\n");
@@ -220,7 +265,9 @@ HttpResponse PostgresScraper::HandleProbe(const HttpRequest& request) {
   std::shared_ptr<ProbeEntry> entry;
   {
     std::lock_guard lock(probe_mutex_);
-    std::string key = module_name + "\n" + *target_text;
+    // The generation keeps a probe that read its module before a reload from
+    // caching the old credentials under the new configuration.
+    std::string key = std::to_string(generation) + "\n" + module_name + "\n" + *target_text;
     auto it = probes_.find(key);
     if (it == probes_.end()) {
       // Bounded: beyond the limit the other targets are forgotten (a scrape in

@@ -29,6 +29,13 @@ class PostgresScraper {
   exporter::HttpResponse HandleMetrics(const exporter::HttpRequest& request);
   exporter::HttpResponse HandleProbe(const exporter::HttpRequest& request);
 
+  // A reloaded configuration. A server whose connection parameters did not
+  // change keeps its connection; the others are replaced, and the old
+  // connection closes when a scrape still using it finishes, so the next
+  // scrape logs in with the new credentials. Probe targets are forgotten (their
+  // auth modules may have changed).
+  void Reconfigure(const Config& config);
+
  private:
   struct Target {
     std::shared_ptr<PgServer> server;
@@ -41,6 +48,8 @@ class PostgresScraper {
   };
 
   Target MakeTarget(const ConnParams& params) const;
+  // The servers of /metrics now (a reload may replace them at any time).
+  std::vector<Target> CurrentTargets();
   // Scrapes the targets in parallel under the deadline; servers still busy at
   // the deadline are aborted and count as down.
   ScrapeSummary ScrapeTargets(const std::vector<Target>& targets, const exporter::ScrapeDeadline& deadline,
@@ -51,10 +60,12 @@ class PostgresScraper {
   exporter::ExporterApp& app_;
   std::map<std::string, std::unique_ptr<PgCollector>> collectors_;
   std::vector<NamedCollector> collector_order_;
-  Config config_;
   ScraperOptions options_;
 
-  std::vector<Target> targets_;
+  std::mutex config_mutex_;  // guards the three below against a reload
+  Config config_;
+  std::vector<Target> targets_;     // targets_[i] was made from config_.targets[i]
+  uint64_t config_generation_ = 0;  // counts reloads
   // The text of the pg_* families of one collection, shared by concurrent requests.
   exporter::SingleFlight<std::string> metrics_flight_;
   std::atomic<uint64_t> scrapes_total_{0};

@@ -3,6 +3,7 @@
 #include <crypt.h>
 #include <gtest/gtest.h>
 
+#include "exporter/sha256.h"
 #include "exporter/yaml_lite.h"
 
 namespace exporter {
@@ -126,6 +127,53 @@ TEST(BasicAuth, DecodesHeader) {
   EXPECT_EQ(decoded->second, "open:sesame");  // only the first colon splits
   EXPECT_FALSE(DecodeBasicAuth("Bearer abc").has_value());
   EXPECT_FALSE(DecodeBasicAuth("Basic bm9jb2xvbg==").has_value());  // "nocolon"
+}
+
+TEST(BasicAuth, DecodesEveryPaddingAndRejectsMalformedBase64) {
+  // "a:b" (no padding), "a:bc" (two '='), "a:bcd" (one '=').
+  EXPECT_EQ(DecodeBasicAuth("Basic YTpi")->second, "b");
+  EXPECT_EQ(DecodeBasicAuth("Basic YTpiYw==")->second, "bc");
+  EXPECT_EQ(DecodeBasicAuth("Basic YTpiY2Q=")->second, "bcd");
+  EXPECT_EQ(DecodeBasicAuth("Basic  YTpi ")->first, "a");  // surrounding blanks are trimmed
+  EXPECT_FALSE(DecodeBasicAuth("Basic YTpiYw=").has_value());    // length not a multiple of 4
+  EXPECT_FALSE(DecodeBasicAuth("Basic YT=iYw==").has_value());   // padding inside
+  EXPECT_FALSE(DecodeBasicAuth("Basic YTpi====").has_value());   // a whole group of padding
+  EXPECT_FALSE(DecodeBasicAuth("Basic YTpi-_==").has_value());   // URL alphabet is not Basic's
+  EXPECT_FALSE(DecodeBasicAuth("Basic ").has_value());
+  // Bytes above 0x7f survive: "\xff:\xfe" is /zr+.
+  auto binary = DecodeBasicAuth("Basic /zr+");
+  ASSERT_TRUE(binary.has_value());
+  EXPECT_EQ(binary->first, "\xff");
+  EXPECT_EQ(binary->second, "\xfe");
+}
+
+std::string Hex(const std::array<uint8_t, 32>& digest) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (uint8_t byte : digest) {
+    out += kDigits[byte >> 4];
+    out += kDigits[byte & 15];
+  }
+  return out;
+}
+
+TEST(Sha256, MatchesTheStandardTestVectors) {
+  EXPECT_EQ(Hex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Hex(Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Hex(Sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(Hex(Sha256(std::string(1000000, 'a'))),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // A 55-byte tail still fits the length in its block; a 56-byte one needs a second block.
+  EXPECT_EQ(Hex(Sha256(std::string(55, 'x'))), "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072");
+  EXPECT_EQ(Hex(Sha256(std::string(56, 'x'))), "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e");
+}
+
+TEST(ConstantTimeEquals, ComparesWholeStrings) {
+  EXPECT_TRUE(ConstantTimeEquals("$2b$04$abc", "$2b$04$abc"));
+  EXPECT_FALSE(ConstantTimeEquals("$2b$04$abc", "$2b$04$abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
 }
 
 std::string Bcrypt(const char* password) {

@@ -22,6 +22,8 @@ import urllib.request
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("EXPORTERS_BIN", os.path.join(REPO, "build", "bin"))
 TEST_BIN = os.environ.get("EXPORTERS_TEST_BIN", os.path.join(REPO, "build", "test-bin"))
+# The binaries were built with AddressSanitizer/UBSan (make test-sanitize).
+SANITIZED = os.environ.get("EXPORTERS_SANITIZED") == "1"
 
 
 def binary(name):
@@ -117,6 +119,26 @@ def _parse_sample(line):
         while rest[i] in ", ":
             i += 1
     return name, labels, rest[i + 1 :].strip()
+
+
+def process_tree(root):
+    """root and all its descendants (PostgreSQL's children, and runuser's, may start their own sessions)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
 
 
 def sample_value(families, name, **labels):

@@ -7,8 +7,13 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+
+#include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -188,6 +193,60 @@ TEST(MattermostSockDiagTest, RequestCarriesTheStatesAndAPortFilter) {
   EXPECT_EQ(compat.size(), NLMSG_HDRLEN + sizeof(inet_diag_req));
 }
 
+// The bytes as the kernel reads them: {code, yes, no (u16, host order)} per op.
+std::vector<uint8_t> Bytes(const std::string& text) { return std::vector<uint8_t>(text.begin(), text.end()); }
+
+TEST(MattermostSockDiagTest, PortFilterByteLayout) {
+  if constexpr (std::endian::native != std::endian::little) GTEST_SKIP() << "literal bytes are little-endian";
+  EXPECT_TRUE(BuildPortFilter({}).empty());
+  // One port: D_EQ (match: yes 8 = end, accept; miss: no 12 = past the end, reject), then the port op.
+  const uint8_t eq = INET_DIAG_BC_D_EQ, jmp = INET_DIAG_BC_JMP;
+  EXPECT_EQ(Bytes(BuildPortFilter({5432})), (std::vector<uint8_t>{eq, 8, 12, 0, 0, 0, 0x38, 0x15}));
+  // Three ports: after each match but the last a JMP whose "no" reaches exactly the end (length 32).
+  EXPECT_EQ(Bytes(BuildPortFilter({3306, 5432, 8067})), (std::vector<uint8_t>{
+                                                            eq, 8, 12, 0, 0, 0, 0xea, 0x0c,   // 0: dport == 3306
+                                                            jmp, 4, 24, 0,                    // 8: -> 8 + 24 = 32, the end
+                                                            eq, 8, 12, 0, 0, 0, 0x38, 0x15,   // 12: dport == 5432
+                                                            jmp, 4, 12, 0,                    // 20: -> 20 + 12 = 32
+                                                            eq, 8, 12, 0, 0, 0, 0x83, 0x1f,   // 24: dport == 8067
+                                                        }));
+  // Too many for u16 jumps: no filter rather than a wrong one.
+  EXPECT_TRUE(BuildPortFilter(std::vector<uint16_t>(6000, 1)).empty());
+  EXPECT_EQ(BuildPortFilter(std::vector<uint16_t>(5000, 1)).size(), 5000u * 12 - 4);
+}
+
+// The "yes" jumps of every op and the "no" of every JMP land on an op or exactly
+// at the end, other "no" jumps at most 4 bytes past it: what the kernel's
+// inet_diag_bc_audit demands.
+TEST(MattermostSockDiagTest, PortFilterJumpsStayInside) {
+  for (size_t n : {1, 2, 3, 7, 40}) {
+    std::vector<uint16_t> ports;
+    for (size_t i = 0; i < n; ++i) ports.push_back(static_cast<uint16_t>(1000 + i));
+    std::string code = BuildPortFilter(ports);
+    ASSERT_EQ(code.size() % 4, 0u);
+    std::vector<size_t> starts;
+    for (size_t at = 0; at < code.size();) {
+      inet_diag_bc_op op;
+      std::memcpy(&op, code.data() + at, sizeof(op));
+      starts.push_back(at);
+      at += op.code == INET_DIAG_BC_D_EQ ? 8 : 4;
+    }
+    starts.push_back(code.size());
+    auto lands = [&](size_t target) { return std::find(starts.begin(), starts.end(), target) != starts.end(); };
+    for (size_t i = 0; i + 1 < starts.size(); ++i) {
+      inet_diag_bc_op op;
+      std::memcpy(&op, code.data() + starts[i], sizeof(op));
+      if (op.code == INET_DIAG_BC_JMP) {
+        EXPECT_TRUE(lands(starts[i] + op.no)) << n << " ports, op at " << starts[i];
+      } else {
+        EXPECT_EQ(op.code, INET_DIAG_BC_D_EQ);
+        EXPECT_TRUE(lands(starts[i] + op.yes)) << n << " ports, op at " << starts[i];
+        EXPECT_TRUE(lands(starts[i] + op.no) || starts[i] + op.no == code.size() + 4) << n << " ports";
+      }
+    }
+  }
+}
+
 TEST(MattermostSockDiagTest, ParsesMessages) {
   inet_diag_msg msg{};
   msg.idiag_family = AF_INET;
@@ -295,6 +354,162 @@ TEST(MattermostConnectionCounterTest, FollowsRealSocketsThroughSockDiag) {
   ASSERT_TRUE(counter.Count("/proc", ::getpid(), matcher, 1, SocketTable::kSockDiag, counts).ok());
   EXPECT_EQ(counts, std::vector<double>{2});
   EXPECT_TRUE(counter.last_dumped());  // a connect() moved ActiveOpens
+}
+
+// The kernel accepts the filter (it audits the bytecode and refuses a bad
+// one) and returns exactly the connections to the given remote ports.
+TEST(MattermostSockDiagTest, KernelFiltersByRemotePort) {
+  LoopbackSockets a, b, c;
+  a.Connect();
+  b.Connect();
+  b.Connect();
+  c.Connect();
+  auto remote_ports = [](const std::vector<uint16_t>& ports) {
+    std::vector<uint16_t> seen;
+    auto rows = DumpTcpCounted(1u << kTcpEstablished, ports, [&](const TcpSocket& s) { seen.push_back(s.remote_port); });
+    EXPECT_TRUE(rows.ok()) << rows.error();
+    std::sort(seen.begin(), seen.end());
+    return seen;
+  };
+  EXPECT_EQ(remote_ports({a.port()}), std::vector<uint16_t>{a.port()});
+  std::vector<uint16_t> expected{a.port(), b.port(), b.port()};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(remote_ports({b.port(), a.port()}), expected);
+  expected.push_back(c.port());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(remote_ports({c.port(), a.port(), b.port()}), expected);
+}
+
+TEST(MattermostSockDiagTest, ListsOwnListenersAndConnections) {
+  LoopbackSockets sockets;
+  sockets.Connect();
+  auto own = ListOwnTcpSockets();
+  ASSERT_TRUE(own.ok()) << own.error();
+  EXPECT_NE(std::find(own->listen_ports.begin(), own->listen_ports.end(), sockets.port()), own->listen_ports.end());
+  int to_listener = 0, from_listener = 0;
+  for (const TcpSocket& socket : own->established) {
+    to_listener += socket.remote_port == sockets.port() && socket.remote == Ip("127.0.0.1");
+    from_listener += socket.local_port == sockets.port();
+  }
+  EXPECT_EQ(to_listener, 1);
+  EXPECT_EQ(from_listener, 1);
+}
+
+// Connections to a listener of this process (a scraper connecting per scrape)
+// move ActiveOpens like the target's connect()s: the counts must stay exact
+// whether the counter attributes them or dumps again. Which path each call took
+// depends on what else on the host connects meanwhile, so only the counts are asserted.
+TEST(MattermostConnectionCounterTest, ExactWithConnectionsToOurListeners) {
+  LoopbackSockets database, scrapers;
+  EndpointMatcher matcher;
+  matcher.Add(Ip("127.0.0.1"), database.port(), 0);
+  database.Connect();
+  database.Connect();
+  ConnectionCounter counter;
+  std::vector<double> counts;
+  int attributed = 0;
+  auto count = [&]() {
+    EXPECT_TRUE(counter.Count("/proc", ::getpid(), matcher, 1, SocketTable::kSockDiag, counts).ok());
+    attributed += counter.last_attributed();
+    return counts.empty() ? -1.0 : counts[0];
+  };
+  EXPECT_EQ(count(), 2);
+  for (int i = 0; i < 5; ++i) {
+    scrapers.Connect();
+    EXPECT_EQ(count(), 2) << i;
+  }
+  // A new connection to the database along with one to us: it must be counted.
+  scrapers.Connect();
+  database.Connect();
+  EXPECT_EQ(count(), 3);
+  scrapers.Connect();
+  EXPECT_EQ(count(), 3);
+  database.CloseServer(0);
+  scrapers.Connect();
+  EXPECT_EQ(count(), 2);
+  std::fprintf(stderr, "%d of the counts attributed the connect()s to our listener instead of dumping\n", attributed);
+}
+
+// The database listener in another process (so it is not one of ours):
+// connections complete into its accept queue; it is killed at the end.
+class ForeignListener {
+ public:
+  ForeignListener() {
+    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+    EXPECT_EQ(::listen(listener, 64), 0);
+    socklen_t length = sizeof(address);
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    child_ = ::fork();
+    if (child_ == 0) {
+      while (true) ::pause();  // holds the listener until killed
+    }
+    ::close(listener);
+  }
+  ~ForeignListener() {
+    for (int fd : clients_) ::close(fd);
+    if (child_ > 0) {
+      ::kill(child_, SIGKILL);
+      ::waitpid(child_, nullptr, 0);
+    }
+  }
+  void Connect() {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port_);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+    clients_.push_back(fd);
+  }
+  void Close(size_t i) {
+    ::close(clients_[i]);
+    clients_[i] = -1;
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  pid_t child_ = -1;
+  uint16_t port_ = 0;
+  std::vector<int> clients_;
+};
+
+// The target's new database connection made together with connections to our
+// own listener (a scraper): ActiveOpens moves by more than our listener
+// explains, so the count must see it.
+TEST(MattermostConnectionCounterTest, TargetConnectionsAreNotAttributedToOurListener) {
+  ForeignListener database;
+  LoopbackSockets scrapers;
+  EndpointMatcher matcher;
+  matcher.Add(Ip("127.0.0.1"), database.port(), 0);
+  database.Connect();
+  database.Connect();
+  ConnectionCounter counter;
+  std::vector<double> counts;
+  int attributed = 0, dumped = 0;
+  auto count = [&]() {
+    EXPECT_TRUE(counter.Count("/proc", ::getpid(), matcher, 1, SocketTable::kSockDiag, counts).ok());
+    attributed += counter.last_attributed();
+    dumped += counter.last_dumped();
+    return counts.empty() ? -1.0 : counts[0];
+  };
+  EXPECT_EQ(count(), 2);
+  for (int round = 0; round < 4; ++round) {
+    scrapers.Connect();
+    EXPECT_EQ(count(), 2 + round) << round;
+    scrapers.Connect();
+    database.Connect();
+    EXPECT_EQ(count(), 3 + round) << round;
+    EXPECT_FALSE(counter.last_attributed()) << round;
+  }
+  database.Close(0);  // 2 + 4 - 1
+  scrapers.Connect();
+  EXPECT_EQ(count(), 5);
+  std::fprintf(stderr, "%d counts attributed the connect()s to our listener, %d dumped\n", attributed, dumped);
 }
 
 }  // namespace

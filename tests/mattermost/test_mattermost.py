@@ -12,8 +12,11 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 import harness
 
@@ -143,6 +146,30 @@ class MattermostExporterTest(unittest.TestCase):
         self.assertEqual(harness.sample_value(harness.parse_metrics(text), "mattermost_up"), 0)
         self.assertIn("application process not found", exporter.process.log_text())
 
+    def test_concurrent_scrapes_on_new_connections_stay_exact(self):
+        # Each scrape on its own connection moves the namespace's ActiveOpens: the
+        # counter either attributes that to its own listener or dumps the table;
+        # either way every concurrent scrape must report the exact counts.
+        holder = self.standard_holder(name="holder-concurrent")
+        exporter = self.exporter(["--process.pid=%d" % holder.pid] + self.db_flags())
+        results = []
+
+        def worker():
+            for _ in range(15):
+                status, text = exporter.scrape()
+                families = harness.parse_metrics(text) if status == 200 else {}
+                results.append((status, harness.sample_value(families, "mattermost_db_master_connections_total"),
+                                harness.sample_value(families, "mattermost_db_read_replica_connections_total")))
+
+        threads = [threading.Thread(target=worker) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertEqual(len(results), 90)
+        self.assertEqual(set(results), {(200, 3, 4)})
+        self.assertTrue(exporter.process.alive())
+
     def write_config(self, name, driver, master, replicas):
         path = os.path.join(self.dir, name)
         with open(path, "w") as f:
@@ -192,6 +219,111 @@ class MattermostExporterTest(unittest.TestCase):
         self.assertEqual(harness.sample_value(families, "mattermost_up"), 1)
         self.assertEqual(harness.sample_value(families, "mattermost_db_master_connections_total"), 2)
         self.assert_sane_process(families, restarted.pid)
+
+    def replace_file(self, path, text):
+        with open(path + ".new", "w") as f:
+            f.write(text)
+        os.replace(path + ".new", path)
+
+    def reload(self, exporter, how):
+        """Reloads by SIGHUP or POST /-/reload; returns (HTTP status or None, body, the log lines it wrote)."""
+        offset = len(exporter.process.log_text())
+        status, body = None, ""
+        if how == "SIGHUP":
+            os.kill(exporter.process.pid, signal.SIGHUP)
+            harness.wait_for(lambda: ("reloaded configuration" in exporter.process.log_text()[offset:]
+                                      or "reload failed" in exporter.process.log_text()[offset:]),
+                             timeout=10, what="the reload to be logged")
+        else:
+            request = urllib.request.Request(exporter.url + "/-/reload", data=b"", method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    status, body = response.status, response.read().decode()
+            except urllib.error.HTTPError as e:
+                status, body = e.code, e.read().decode()
+        return status, body, exporter.process.log_text()[offset:]
+
+    def counts(self, families):
+        detail = {(labels["role"], labels["endpoint"]): value
+                  for _, labels, value in families["mattermost_db_connections"]["samples"]}
+        return (harness.sample_value(families, "mattermost_db_master_connections_total"),
+                harness.sample_value(families, "mattermost_db_read_replica_connections_total"), detail)
+
+    def test_reload_rereads_config_file_by_sighup_and_post(self):
+        holder = self.standard_holder(name="holder-reload-cnf")
+        master, (r1, r2) = self.listeners.master, self.listeners.replicas
+        cnf = os.path.join(self.dir, "reload.cnf")
+        standard = "[mattermost]\nmaster = localhost:%d\nreplica = 127.0.0.1:%d\nreplica = localhost:%d\n" % (
+            master, r1, r2)
+        self.replace_file(cnf, standard + "pid = %d\n" % holder.pid)
+        exporter = self.exporter(["--config.file=" + cnf])
+        self.assert_standard_counts(exporter.metrics(), holder.pid)
+
+        for how in ("SIGHUP", "POST"):
+            with self.subTest(how=how):
+                # Another master (the first replica's port), one replica: the counts follow.
+                self.replace_file(cnf, "[mattermost]\nmaster = 127.0.0.1:%d\nreplica = localhost:%d\npid = %d\n"
+                                  % (r1, r2, holder.pid))
+                status, body, log = self.reload(exporter, how)
+                self.assertIn("reloaded configuration", log)
+                if how == "POST":
+                    self.assertEqual(status, 200, body)
+                self.assertEqual(self.counts(exporter.metrics()),
+                                 (2, 2, {("master", "127.0.0.1:%d" % r1): 2, ("replica", "localhost:%d" % r2): 2}))
+                # A broken file: the previous config stays, the exporter answers, the log says why.
+                self.replace_file(cnf, "[mattermost]\nmaster = localhost:99999\nreplica = 127.0.0.1:%d\npid = %d\n"
+                                  % (r1, holder.pid))
+                status, body, log = self.reload(exporter, how)
+                self.assertIn("reload failed", log)
+                self.assertIn("invalid port", log)
+                if how == "POST":
+                    self.assertEqual(status, 500, body)
+                    self.assertIn("invalid port", body)
+                self.assertEqual(self.counts(exporter.metrics())[:2], (2, 2))
+                # Back to the first file.
+                self.replace_file(cnf, standard + "pid = %d\n" % holder.pid)
+                status, body, log = self.reload(exporter, how)
+                self.assertIn("reloaded configuration", log)
+                self.assert_standard_counts(exporter.metrics(), holder.pid)
+        # The file names another process: it is followed.
+        other = self.holder(["127.0.0.1:%d" % master], name="holder-reload-other")
+        self.replace_file(cnf, standard + "pid = %d\n" % other.pid)
+        status, body, log = self.reload(exporter, "SIGHUP")
+        self.assertIn("reloaded configuration", log)
+        families = exporter.metrics()
+        self.assertEqual(self.counts(families)[:2], (1, 0))
+        self.assert_sane_process(families, other.pid)
+        self.assertTrue(exporter.process.alive())
+
+    def test_reload_rereads_mattermost_config_without_leaking_secrets(self):
+        holder = self.standard_holder(name="holder-reload-json")
+        master, (r1, r2) = self.listeners.master, self.listeners.replicas
+        dsn = "mmuser:%s@tcp(%s:%d)/mattermost"
+        config = self.write_config("reload.json", "mysql", dsn % (SECRET, "localhost", master),
+                                   [dsn % (SECRET, "127.0.0.1", r1), dsn % (SECRET, "localhost", r2)])
+        exporter = self.exporter(["--process.pid=%d" % holder.pid, "--mattermost.config=" + config])
+        self.assert_standard_counts(exporter.metrics(), holder.pid)
+        # The first replica becomes the master, and there is no replica.
+        self.replace_file(config, json.dumps({"SqlSettings": {
+            "DriverName": "mysql", "DataSource": dsn % (SECRET, "127.0.0.1", r1), "DataSourceReplicas": []}}))
+        status, body, log = self.reload(exporter, "POST")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.counts(exporter.metrics()), (2, 0, {("master", "127.0.0.1:%d" % r1): 2}))
+        # Truncated JSON, then an unreadable file: refused, the previous databases kept.
+        for broken in ('{"SqlSettings": {"DataSource": "mmuser:%s@tcp(' % SECRET, None):
+            if broken is None:
+                os.unlink(config)
+            else:
+                self.replace_file(config, broken)
+            status, body, log = self.reload(exporter, "SIGHUP")
+            self.assertIn("reload failed", log)
+            self.assertIn("reload.json", log)
+            self.assertEqual(self.counts(exporter.metrics())[:2], (2, 0))
+            status, body, _ = self.reload(exporter, "POST")
+            self.assertEqual(status, 500, body)
+            self.assertNotIn(SECRET, body)
+        self.assertNotIn(SECRET, exporter.process.log_text())
+        self.assertNotIn("Sup3r", exporter.process.log_text())
 
     def test_no_databases_serves_process_metrics_with_zero_counts(self):
         exporter = harness.Exporter("mattermost_exporter", ["--process.pid=%d" % os.getpid()])

@@ -37,5 +37,6 @@ def stable_lines(text):
         name = line.split(" ", 3)[2] if line.startswith("# ") else line.split("{", 1)[0].split(" ", 1)[0]
         if name.startswith(VOLATILE_PREFIXES):
             continue
-        keep.append(line if line.startswith("#") else canonical_sample(line))
+        # Labels that hold a sysfs path (rapl's path) name the fixture tree wherever the checkout is.
+        keep.append((line if line.startswith("#") else canonical_sample(line)).replace(FIXTURES, "$FIXTURES"))
     return sorted(keep)

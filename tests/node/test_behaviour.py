@@ -52,6 +52,15 @@ class TextfileTest(unittest.TestCase):
         self.assertEqual(files, {os.path.join(self.dir, "good.prom")})
         self.assertEqual(harness.sample_value(families, "node_scrape_collector_success", collector="textfile"), 1)
 
+    def test_impossible_counts_saturate(self):
+        """Negative, NaN or huge histogram/summary counts (found by fuzzing) are clamped, not converted blindly."""
+        self.write("odd.prom", "# TYPE h histogram\nh_bucket{le=\"1\"} -5\nh_sum 0\nh_count NaN\n"
+                               "# TYPE s summary\ns_sum 1\ns_count 1e30\n")
+        families = self.scrape()
+        self.assertEqual(harness.sample_value(families, "h_bucket", le="1"), 0)
+        self.assertEqual(harness.sample_value(families, "h_count"), 0)
+        self.assertEqual(harness.sample_value(families, "s_count"), float(2**64 - 1))
+
     def test_missing_directory_is_an_error(self):
         shutil.rmtree(self.dir)
         families = self.scrape()

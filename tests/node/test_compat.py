@@ -23,6 +23,13 @@ COLLECTOR_PREFIXES = {
     "stat": ["node_boot_time", "node_context_switches", "node_forks", "node_intr", "node_procs_"],
     "textfile": ["node_textfile_"], "time": ["node_time_"], "timex": ["node_timex_"], "udp_queues": ["node_udp_"],
     "uname": ["node_uname_"], "vmstat": ["node_vmstat_"],
+    "hwmon": ["node_hwmon_"], "thermal_zone": ["node_thermal_zone_", "node_cooling_device_"],
+    "cpufreq": ["node_cpu_frequency_", "node_cpu_scaling_"], "powersupplyclass": ["node_power_supply_"],
+    "rapl": ["node_rapl_"], "schedstat": ["node_schedstat_"], "edac": ["node_edac_"], "bonding": ["node_bonding_"],
+    "mdadm": ["node_md_"], "nfs": ["node_nfs_"], "nfsd": ["node_nfsd_"], "xfs": ["node_xfs_"], "zfs": ["node_zfs_"],
+    "btrfs": ["node_btrfs_"], "bcache": ["node_bcache_"], "nvme": ["node_nvme_"],
+    "fibrechannel": ["node_fibrechannel_"], "infiniband": ["node_infiniband_"], "tapestats": ["node_tape_"],
+    "ipvs": ["node_ipvs_"],
     "meta": ["node_scrape_collector_", "node_exporter_build_info", "process_"],
 }
 

@@ -99,6 +99,23 @@ TEST(LoadConfig, MissingFileNamesThePath) {
   EXPECT_NE(config.error().find("/nonexistent/dir/exporter.cnf"), std::string::npos);
 }
 
+TEST(LoadConfig, SyntaxErrorNamesFileAndLineNotThePassword) {
+  std::string path = TempFile("[client]\npassword=hunter2-secret\n[client.broken\nuser=x\n");
+  auto config = LoadConfig(path, FakeEnv({}));
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().find(path + ":3"), std::string::npos) << config.error();
+  EXPECT_EQ(config.error().find("hunter2"), std::string::npos) << config.error();
+  // The path once, not repeated by each layer.
+  EXPECT_EQ(config.error().find(path), config.error().rfind(path)) << config.error();
+  std::remove(path.c_str());
+
+  auto missing = LoadConfig(std::string("/nonexistent/dir/exporter.cnf"), FakeEnv({}));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().find("/nonexistent/dir/exporter.cnf"),
+            missing.error().rfind("/nonexistent/dir/exporter.cnf"))
+      << missing.error();
+}
+
 TEST(LoadConfig, EnvironmentWinsOverClientGroupModulesInherit) {
   std::string path = TempFile("[client]\nuser=base\npassword=pw\nhost=filehost\n[client.replica]\nhost=r1\n");
   auto from_file = LoadConfig(path, FakeEnv({}));

@@ -2,16 +2,20 @@
 Debian prometheus-postgres-exporter 0.11 for compatibility)."""
 import concurrent.futures
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 import harness
 
 REFERENCE = "/usr/bin/prometheus-postgres-exporter"
+EXAMPLE_QUERIES = "/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml"
 SCRAPE_TIMEOUT_HEADER = {"X-Prometheus-Scrape-Timeout-Seconds": "3"}
 
 
@@ -19,24 +23,18 @@ def dsn(pg, user, password, database="postgres"):
     return "postgresql://%s:%s@127.0.0.1:%d/%s?sslmode=disable" % (user, password, pg.port, database)
 
 
-def process_tree(root):
-    """root and all its descendants (PostgreSQL's children each start their own session)."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, []))
-    return tree
+def post(url, timeout=10.0):
+    request = urllib.request.Request(url, data=b"", method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def write_private(path, text):
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(text)
 
 
 def label_sets(family):
@@ -59,6 +57,11 @@ class PostgresExporterTest(unittest.TestCase):
         exporter = harness.Exporter("postgres_exporter", args=args, env=env or {})
         self.addCleanup(exporter.stop)
         return exporter
+
+    def temp_dir(self):
+        path = tempfile.mkdtemp(prefix="pgtest-")
+        self.addCleanup(shutil.rmtree, path, True)
+        return path
 
     def exporter_for(self, user="exporter", password=None, args=()):
         password = self.password if password is None else password
@@ -168,6 +171,9 @@ class PostgresExporterTest(unittest.TestCase):
         self.wait_for_up(exporter, 0)
         self.pg.sql("ALTER ROLE rotating LOGIN;")
         self.wait_for_up(exporter, 1)
+        # Each fresh login closed the session it replaced.
+        harness.wait_for(lambda: self.pg.sql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'rotating';")
+                         .strip() == "1", timeout=10, what="one session of the exporter")
         self.assertNotIn("first-pw", exporter.process.log_text())
 
     def test_wrong_password(self):
@@ -217,7 +223,7 @@ class PostgresExporterTest(unittest.TestCase):
         """A server that stops answering mid-session (SIGSTOP): 200 with pg_up 0 inside the deadline."""
         exporter = self.exporter_for()
         self.assertEqual(self.pg_up(exporter), 1)
-        frozen = process_tree(self.pg.process.popen.pid)
+        frozen = harness.process_tree(self.pg.process.popen.pid)
         self.assertGreater(len(frozen), 3)
         for pid in frozen:
             os.kill(pid, signal.SIGSTOP)
@@ -354,6 +360,193 @@ class PostgresExporterTest(unittest.TestCase):
         ours = sum(value for _, labels, value in families["pg_stat_activity_connections"]["samples"]
                    if labels["application_name"] == "postgres_exporter" and labels["usename"] == "exporter")
         self.assertEqual(ours, 1)
+
+    def test_reload_config_file(self):
+        """SIGHUP and POST /-/reload re-read --config.file; a broken or missing file keeps the old config."""
+        good, wrong = "reload-pw-1", "reload-wrong-2"
+        self.pg.create_user("reloaded", good)
+        path = os.path.join(self.temp_dir(), "exporter.cnf")
+        head = "[client]\nhost=127.0.0.1\nport=%d\ndbname=postgres\nsslmode=disable\nuser=reloaded\n" % self.pg.port
+        write_private(path, head + "password=%s\n" % good)
+        exporter = self.start_exporter(["--config.file=" + path])
+        pid = exporter.process.pid
+
+        def sessions():
+            return int(self.pg.sql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'reloaded';").strip())
+
+        def reload_log_count():
+            return exporter.process.log_text().count("reload failed")
+
+        self.assertEqual(self.pg_up(exporter), 1)
+        self.assertEqual(sessions(), 1)
+
+        # A wrong password by SIGHUP: the kept session is closed and the new login fails.
+        write_private(path, head + "password=%s\n" % wrong)
+        os.kill(pid, signal.SIGHUP)
+        harness.wait_for(lambda: "reloaded configuration" in exporter.process.log_text(), timeout=10,
+                         what="the SIGHUP reload")
+        self.assertEqual(self.pg_up(exporter), 0)
+        harness.wait_for(lambda: sessions() == 0, timeout=10, what="the old session to close")
+
+        # Fixed, by POST /-/reload, with a new auth module for /probe.
+        probe = "/probe?target=127.0.0.1:%d&auth_module=client.extra" % self.pg.port
+        self.assertEqual(exporter.scrape(probe)[0], 400)
+        write_private(path, head + "password=\"%s\"\n[client.extra]\napplication_name=probe\n" % good)
+        status, body = post(exporter.url + "/-/reload")
+        self.assertEqual((status, body), (200, "Reloaded\n"))
+        self.assertEqual(self.pg_up(exporter), 1)
+        self.assertEqual(sessions(), 1)
+        self.assertEqual(self.pg_up(exporter, probe), 1)
+
+        # A syntax error: 500 naming file:line, old config kept, the session too.
+        write_private(path, "[client\nuser=reloaded\npassword=%s\n" % wrong)
+        status, body = post(exporter.url + "/-/reload")
+        self.assertEqual(status, 500)
+        self.assertIn(path + ":1", body)
+        self.assertEqual(self.pg_up(exporter), 1)
+        # An unknown keyword, by SIGHUP: the log names file:line.
+        write_private(path, head + "pasword=%s\n" % wrong)
+        failures = reload_log_count()
+        os.kill(pid, signal.SIGHUP)
+        harness.wait_for(lambda: reload_log_count() > failures, timeout=10, what="the failed reload")
+        self.assertIn("pasword", exporter.process.log_text())
+        self.assertIn(path + ":7", exporter.process.log_text())
+        self.assertEqual(self.pg_up(exporter), 1)
+        # A missing file, by SIGHUP.
+        os.remove(path)
+        failures = reload_log_count()
+        os.kill(pid, signal.SIGHUP)
+        harness.wait_for(lambda: reload_log_count() > failures, timeout=10, what="the failed reload")
+        self.assertIn("No such file", exporter.process.log_text())
+        self.assertEqual(self.pg_up(exporter), 1)
+        self.assertEqual(self.pg_up(exporter, probe), 1)
+        self.assertEqual(sessions(), 2)  # /metrics and the probe's
+
+        self.assertTrue(exporter.process.alive())
+        self.assertEqual(exporter.process.pid, pid)
+        log = exporter.process.log_text()
+        self.assertIn(path + ":1", log)
+        self.assertNotIn(good, log)
+        self.assertNotIn(wrong, log)
+
+    def test_reload_rereads_data_source_files(self):
+        """DATA_SOURCE_PASS_FILE is read again on reload (a rotated secret)."""
+        self.pg.create_user("rotated_file", "file-pw-1")
+        pass_file = os.path.join(self.temp_dir(), "pass")
+        write_private(pass_file, "file-pw-1\n")
+        exporter = self.start_exporter(env={"DATA_SOURCE_URI": "127.0.0.1:%d/postgres?sslmode=disable" % self.pg.port,
+                                            "DATA_SOURCE_USER": "rotated_file", "DATA_SOURCE_PASS_FILE": pass_file})
+        self.assertEqual(self.pg_up(exporter), 1)
+        self.pg.sql("ALTER ROLE rotated_file PASSWORD 'file-pw-2';")
+        self.wait_for_up(exporter, 0)
+        write_private(pass_file, "file-pw-2\n")
+        self.assertEqual(post(exporter.url + "/-/reload")[0], 200)
+        self.assertEqual(self.pg_up(exporter), 1)
+        self.assertNotIn("file-pw-", exporter.process.log_text())
+
+    def test_stat_statements(self):
+        """The off-by-default pg_stat_statements collector against a server that preloads the module."""
+        self.pg.sql("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements';")
+
+        def unload():
+            self.pg.sql("ALTER SYSTEM RESET shared_preload_libraries;")
+            self.pg.stop()
+            self.pg.start()
+
+        self.addCleanup(unload)
+        self.pg.stop()
+        self.pg.start()
+        self.pg.sql("CREATE DATABASE stmts;")
+        # Runs after the exporters started below have stopped.
+        self.addCleanup(self.pg.sql, "DROP DATABASE IF EXISTS stmts WITH (FORCE);")
+        self.pg.sql("CREATE EXTENSION pg_stat_statements;", database="stmts")
+        args = ["--collector.stat_statements", "--collector.stat_statements.limit=1000"]
+
+        # No extension in the connected database: this collector fails alone.
+        absent = self.exporter_for(args=args)
+        status, text = absent.scrape(headers=SCRAPE_TIMEOUT_HEADER)
+        self.assertEqual(status, 200)
+        families = harness.parse_metrics(text)
+        self.assertEqual(harness.sample_value(families, "pg_up"), 1)
+        self.assertEqual(harness.sample_value(families, "pg_scrape_collector_success", collector="stat_statements"), 0)
+        for collector in ("bgwriter", "stat_user_tables", "settings", "stat_database"):
+            if harness.sample_value(families, "pg_scrape_collector_success", collector=collector) is not None:
+                self.assertEqual(harness.sample_value(families, "pg_scrape_collector_success", collector=collector),
+                                 1, collector)
+        self.assertIsNotNone(harness.sample_value(families, "pg_stat_bgwriter_buffers_alloc_total"))
+        self.assertNotIn("pg_stat_statements_calls_total", families)
+
+        exporter = self.start_exporter(args, {"DATA_SOURCE_NAME": dsn(self.pg, "exporter", self.password, "stmts")})
+        probe = "SELECT 42 AS stat_statements_probe;\n"
+        self.pg.sql(probe)
+        queryid = self.pg.sql("SELECT queryid FROM pg_stat_statements WHERE query LIKE '%AS stat_statements_probe' "
+                              "AND query NOT LIKE '%pg_stat_statements%';", database="stmts").strip()
+        self.assertRegex(queryid, r"^-?[0-9]+$")
+
+        def calls():
+            families = exporter.metrics(headers=SCRAPE_TIMEOUT_HEADER)
+            self.assertEqual(
+                harness.sample_value(families, "pg_scrape_collector_success", collector="stat_statements"), 1)
+            return families, harness.sample_value(families, "pg_stat_statements_calls_total", queryid=queryid,
+                                                  user="postgres", datname="postgres")
+
+        families, before = calls()
+        self.assertGreaterEqual(before, 1)
+        self.assertEqual(families["pg_stat_statements_calls_total"]["type"], "counter")
+        for name in ("pg_stat_statements_calls_total", "pg_stat_statements_seconds_total",
+                     "pg_stat_statements_rows_total", "pg_stat_statements_block_read_seconds_total",
+                     "pg_stat_statements_block_write_seconds_total"):
+            self.assertEqual(label_sets(families[name]), {frozenset({"user", "datname", "queryid", "server"})}, name)
+        self.assertEqual(harness.sample_value(families, "pg_stat_statements_rows_total", queryid=queryid,
+                                              user="postgres", datname="postgres"), before)
+        self.pg.sql(probe * 3)
+        self.assertEqual(calls()[1], before + 3)
+
+        # The top N by total time only.
+        top = self.start_exporter(["--collector.stat_statements", "--collector.stat_statements.limit=2"],
+                                  {"DATA_SOURCE_NAME": dsn(self.pg, "exporter", self.password, "stmts")})
+        self.assertEqual(len(top.metrics()["pg_stat_statements_calls_total"]["samples"]), 2)
+
+    def test_table_stats_match_the_reference_example_queries(self):
+        """pg_stat_user_tables_* / pg_statio_user_tables_* as the reference 0.11 gives them from its example
+        queries.yaml: same names, types, label names and values for a table whose counters we know."""
+        with open(EXAMPLE_QUERIES) as f:
+            example = f.read()
+        start, end = example.index("pg_stat_user_tables:"), example.index("pg_stat_statements:")
+        queries = os.path.join(self.temp_dir(), "queries.yaml")
+        with open(queries, "w") as f:
+            f.write(example[start:end])
+        self.pg.sql("DROP TABLE IF EXISTS table_stats_t; CREATE TABLE table_stats_t(a int primary key, b text); "
+                    "INSERT INTO table_stats_t SELECT g, 'x' FROM generate_series(1, 7) g; "
+                    "UPDATE table_stats_t SET b = 'y' WHERE a <= 2; DELETE FROM table_stats_t WHERE a = 7;")
+        self.addCleanup(self.pg.sql, "DROP TABLE IF EXISTS table_stats_t;")
+        env = dict(os.environ, DATA_SOURCE_NAME=dsn(self.pg, "exporter", self.password))
+        port = harness.free_port()
+        log_path = os.path.join(os.path.dirname(queries), "reference.log")
+        reference = harness.Process([REFERENCE, "--web.listen-address=127.0.0.1:%d" % port, "--disable-default-metrics",
+                                     "--disable-settings-metrics", "--extend.query-path=" + queries],
+                                    log_path=log_path, env=env)
+        self.addCleanup(reference.stop)
+        harness.wait_for(lambda: harness.port_open(port), timeout=15, what="reference exporter")
+        ours = self.exporter_for(args=["--collector.stat_user_tables", "--collector.statio_user_tables"])
+        # The statistics reach the views at the end of each writing transaction (PostgreSQL 15: shared memory).
+        harness.wait_for(lambda: harness.sample_value(ours.metrics(), "pg_stat_user_tables_n_tup_del",
+                                                      relname="table_stats_t") == 1, timeout=10, what="table stats")
+        status, text = harness.scrape("http://127.0.0.1:%d/metrics" % port, timeout=30)
+        self.assertEqual(status, 200)
+        theirs, mine = harness.parse_metrics(text), ours.metrics()
+        names = sorted(n for n in theirs if n.startswith(("pg_stat_user_tables_", "pg_statio_user_tables_")))
+        self.assertGreaterEqual(len(names), 25, names)
+        for name in names:
+            self.assertIn(name, mine)
+            self.assertEqual(mine[name]["type"], theirs[name]["type"], name)
+            self.assertEqual(label_sets(mine[name]), label_sets(theirs[name]), name)
+        for name, value in (("pg_stat_user_tables_n_tup_ins", 7), ("pg_stat_user_tables_n_tup_upd", 2),
+                            ("pg_stat_user_tables_n_tup_del", 1), ("pg_stat_user_tables_n_live_tup", 6)):
+            for families in (theirs, mine):
+                self.assertEqual(harness.sample_value(families, name, relname="table_stats_t", schemaname="public",
+                                                      datname="postgres"), value, name)
+        self.assertIsNotNone(harness.sample_value(mine, "pg_statio_user_tables_idx_blks_hit", relname="table_stats_t"))
 
 
 if __name__ == "__main__":

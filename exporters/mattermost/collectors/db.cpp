@@ -2,6 +2,8 @@
 // (gauges, as Mattermost names them) and <ns>_db_connections{role,endpoint}:
 // the application's established TCP connections to its databases, found from
 // its own sockets, without database credentials.
+#include <mutex>
+
 #include "exporter/collector.h"
 #include "proc_net.h"
 #include "runtime.h"
@@ -13,18 +15,29 @@ class DbCollector : public Collector {
  public:
   Status Collect(Families& out) override {
     Runtime& runtime = GlobalRuntime();
-    auto pid = runtime.target->Resolve();
+    auto target = runtime.Target();
+    auto pid = target->Resolve();
     if (!pid) return {};  // <ns>_up says so; no series for a missing process
     auto endpoints = runtime.databases->Current();
     std::vector<double> counts;
     const std::string& table = runtime.settings.socket_table;
-    Status status = counter_.Count(runtime.settings.procfs_root, *pid, endpoints->matcher, endpoints->endpoints.size(),
-                                   table == "procfs"      ? SocketTable::kProcfs
-                                   : table == "sock_diag" ? SocketTable::kSockDiag
-                                                          : SocketTable::kAuto,
-                                   counts);
+    Status status;
+    {
+      // Concurrent scrapes call Collect concurrently; the counter is not
+      // thread-safe and one count at a time is cheaper than two anyway.
+      std::lock_guard lock(mutex_);
+      // Re-read settings (a reload, the refresh interval): what the counter
+      // remembers refers to the old endpoints.
+      if (endpoints != endpoints_) counter_.Forget();
+      endpoints_ = endpoints;
+      status = counter_.Count(runtime.settings.procfs_root, *pid, endpoints->matcher, endpoints->endpoints.size(),
+                              table == "procfs"      ? SocketTable::kProcfs
+                              : table == "sock_diag" ? SocketTable::kSockDiag
+                                                     : SocketTable::kAuto,
+                              counts);
+    }
     if (!status) {
-      if (!runtime.target->Resolve()) return {};  // exited meanwhile
+      if (!target->Resolve()) return {};  // exited meanwhile
       return status;
     }
     const std::string& ns = runtime.settings.metric_namespace;
@@ -45,7 +58,9 @@ class DbCollector : public Collector {
   }
 
  private:
-  ConnectionCounter counter_;
+  std::mutex mutex_;
+  ConnectionCounter counter_;  // guarded by mutex_
+  std::shared_ptr<const EndpointSet> endpoints_;
 };
 
 }  // namespace

@@ -16,7 +16,8 @@ class ProcessCollector : public Collector {
     Runtime& runtime = GlobalRuntime();
     const std::string& ns = runtime.settings.metric_namespace;
     auto up = Gauge(out, ns + "_up", "Whether the watched application process was found (1) or not (0).");
-    auto pid = runtime.target->Resolve();
+    auto target = runtime.Target();
+    auto pid = target->Resolve();
     if (!pid) {
       NoteTarget(0, pid.error());
       up.Add(0);
@@ -26,7 +27,7 @@ class ProcessCollector : public Collector {
     if (!stats) {
       // Gone between the two reads: down. Still there: we may not read it
       // (another user's fds without CAP_SYS_PTRACE), which is our failure.
-      if (!runtime.target->Resolve()) {
+      if (!target->Resolve()) {
         NoteTarget(0, "process " + std::to_string(*pid) + " is gone");
         up.Add(0);
         return {};

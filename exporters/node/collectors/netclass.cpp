@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 
@@ -59,6 +60,13 @@ class NetclassCollector : public exporter::Collector {
     while (dirent* entry = readdir(dir)) {
       if (entry->d_name[0] == '.') continue;
       std::string name = entry->d_name;
+      // Interfaces are symlinks (or directories); regular files such as the
+      // bonding driver's bonding_masters are not interfaces.
+      if (entry->d_type == DT_REG) continue;
+      if (entry->d_type == DT_UNKNOWN) {
+        struct stat info;
+        if (lstat((base + "/" + name).c_str(), &info) == 0 && S_ISREG(info.st_mode)) continue;
+      }
       if (ignore_ && std::regex_search(name, *ignore_)) continue;
       names.push_back(std::move(name));
     }

@@ -22,6 +22,14 @@
 namespace node {
 namespace {
 
+// Counts in a text file are floats; a negative, NaN or huge one must not reach
+// an integer conversion (undefined behaviour). Saturate instead.
+uint64_t CountOf(double value) {
+  if (!(value > 0)) return 0;
+  if (value >= 18446744073709551615.0) return std::numeric_limits<uint64_t>::max();
+  return static_cast<uint64_t>(value);
+}
+
 std::string textfile_directory = "/var/lib/prometheus/node-exporter";
 
 using parse::TextFamily;
@@ -88,18 +96,18 @@ prometheus::MetricFamily Convert(const TextFamily& family, const std::string& pa
     bool is_sum = sample.name == family.name + "_sum", is_count = sample.name == family.name + "_count";
     if (out.type == prometheus::MetricType::Summary) {
       if (is_sum) metric.summary.sample_sum = sample.value;
-      else if (is_count) metric.summary.sample_count = static_cast<uint64_t>(sample.value);
+      else if (is_count) metric.summary.sample_count = CountOf(sample.value);
       else if (auto q = exporter::ParseDouble(label_value(sample, "quantile")))
         metric.summary.quantile.push_back({*q, sample.value});
     } else {
       if (is_sum) metric.histogram.sample_sum = sample.value;
-      else if (is_count) metric.histogram.sample_count = static_cast<uint64_t>(sample.value);
+      else if (is_count) metric.histogram.sample_count = CountOf(sample.value);
       else {
         std::string le = label_value(sample, "le");
         double bound = le == "+Inf" || le == "Inf" ? std::numeric_limits<double>::infinity()
                                                    : exporter::ParseDouble(le).value_or(0);
         // The serializer writes the +Inf bucket from the count itself.
-        if (!std::isinf(bound)) metric.histogram.bucket.push_back({static_cast<uint64_t>(sample.value), bound});
+        if (!std::isinf(bound)) metric.histogram.bucket.push_back({CountOf(sample.value), bound});
       }
     }
   }
