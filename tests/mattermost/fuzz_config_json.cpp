@@ -10,21 +10,9 @@
 #include "exporter/config_file.h"
 #include "json.h"
 #include "settings.h"
+#include "../fuzz/fuzz_inputs.h"
 
 namespace {
-
-// !include directives would read the machine's files (the core's option_file
-// target covers them): such inputs are skipped.
-bool HasInclude(std::string_view text) {
-  for (size_t i = 0; i + 8 <= text.size(); ++i) {
-    if (text[i] != '!') continue;
-    std::string_view word = text.substr(i + 1, 7);
-    bool match = true;
-    for (size_t j = 0; j < 7; ++j) match &= (word[j] | 0x20) == "include"[j];
-    if (match) return true;
-  }
-  return false;
-}
 
 // Walks the whole document (what a reader of any member would touch).
 size_t Walk(const exporter::mattermost::JsonValue& value) {
@@ -48,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   exporter::mattermost::Settings settings;
   settings.mattermost_config = "config.json";
   (void)exporter::mattermost::CollectEndpoints(settings, nullptr, text);
-  if (HasInclude(text)) return 0;
+  if (fuzz::HasInclude(text)) return 0;
   if (auto file = exporter::OptionFile::Parse(text, "exporter.cnf")) {
     settings.config_file = "exporter.cnf";
     (void)exporter::mattermost::CollectEndpoints(settings, &*file, std::nullopt);

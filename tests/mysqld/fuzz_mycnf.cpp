@@ -12,21 +12,9 @@
 
 #include "exporter/config_file.h"
 #include "mysqld_config.h"
+#include "../fuzz/fuzz_inputs.h"
 
 namespace {
-
-// !include directives would read the machine's files (the core's option_file
-// target covers them): such inputs are skipped.
-bool HasInclude(std::string_view text) {
-  for (size_t i = 0; i + 8 <= text.size(); ++i) {
-    if (text[i] != '!') continue;
-    std::string_view word = text.substr(i + 1, 7);
-    bool match = true;
-    for (size_t j = 0; j < 7; ++j) match &= (word[j] | 0x20) == "include"[j];
-    if (match) return true;
-  }
-  return false;
-}
 
 // A password in an error message. Only passwords holding a character that no
 // message's fixed text, key name or origin ("fuzz.cnf:3") holds are checked, so
@@ -47,7 +35,7 @@ void CheckNoSecret(const std::string& message, const std::optional<std::string>&
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (HasInclude(text)) return 0;
+  if (fuzz::HasInclude(text)) return 0;
   auto file = exporter::OptionFile::Parse(text, "fuzz.cnf");
   if (!file) return 0;
   auto extra = file->Group("fuzz");
