@@ -139,7 +139,9 @@ TEST(Xfs, RejectsMalformed) {
 // ---------------------------------------------------------------- zfs
 
 TEST(Zfs, KstatKeepsOnlyUint64Rows) {
-  auto values = parse::ParseZfsKstat(Fixture("proc/spl/kstat/zfs/arcstats"));
+  // The values are views into the text: it must outlive them.
+  const std::string text = Fixture("proc/spl/kstat/zfs/arcstats");
+  auto values = parse::ParseZfsKstat(text);
   ASSERT_TRUE(values.ok()) << values.error();
   ASSERT_EQ(values->size(), 16u);  // the int64 and string rows are not exported
   EXPECT_EQ((*values)[0].first, "hits");
@@ -156,7 +158,8 @@ TEST(Zfs, KstatRejectsMalformed) {
 }
 
 TEST(Zfs, PoolIoObjsetAndState) {
-  auto io = parse::ParseZfsPoolIo(Fixture("proc/spl/kstat/zfs/pool1/io"));
+  const std::string io_text = Fixture("proc/spl/kstat/zfs/pool1/io");
+  auto io = parse::ParseZfsPoolIo(io_text);
   ASSERT_TRUE(io.ok()) << io.error();
   ASSERT_EQ(io->size(), 12u);
   EXPECT_EQ((*io)[0].first, "nread");
@@ -164,7 +167,8 @@ TEST(Zfs, PoolIoObjsetAndState) {
   EXPECT_FALSE(parse::ParseZfsPoolIo("nread a b c d e f g h i j k\n1 2\n").ok());  // row shorter than the header
   EXPECT_TRUE(parse::ParseZfsPoolIo("no header here\n1 2 3\n")->empty());
 
-  auto objset = parse::ParseZfsObjset(Fixture("proc/spl/kstat/zfs/pool1/objset-0x59"));
+  const std::string objset_text = Fixture("proc/spl/kstat/zfs/pool1/objset-0x59");
+  auto objset = parse::ParseZfsObjset(objset_text);
   ASSERT_TRUE(objset.ok()) << objset.error();
   EXPECT_EQ(objset->dataset, "pool1/dataset1");
   ASSERT_EQ(objset->values.size(), 6u);
