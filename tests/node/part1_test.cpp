@@ -11,6 +11,7 @@
 
 #include "exporter/collector.h"
 #include "exporter/metrics.h"
+#include "collector_test_support.h"
 #include "node_context.h"
 #include "parse/part1_sysfs.h"
 
@@ -318,40 +319,12 @@ class Part1CollectorTest : public ::testing::Test {
     BeginScrape();
   }
 
-  exporter::Status Run(const std::string& name, exporter::Families& out) {
-    auto& entries = exporter::CollectorRegistry<exporter::Collector>::Instance().entries();
-    auto it = entries.find(name);
-    EXPECT_NE(it, entries.end()) << name;
-    auto collector = it->second.create();
-    auto status = collector->Collect(out);
-    exporter::NormalizeFamilies(out);
-    return status;
-  }
-
+  exporter::Status Run(const std::string& name, exporter::Families& out) { return test_support::RunCollector(name, out); }
   static const prometheus::MetricFamily* Find(const exporter::Families& families, const std::string& name) {
-    for (const auto& family : families) {
-      if (family.name == name) return &family;
-    }
-    return nullptr;
+    return test_support::FindFamily(families, name);
   }
-
-  // The value of the sample of family whose labels include all of want; NaN when none.
-  static double Value(const exporter::Families& families, const std::string& name,
-                      const std::vector<std::pair<std::string, std::string>>& want) {
-    const auto* family = Find(families, name);
-    if (!family) return std::nan("");
-    for (const auto& metric : family->metric) {
-      bool match = true;
-      for (const auto& [k, v] : want) {
-        bool found = false;
-        for (const auto& label : metric.label) found |= label.name == k && label.value == v;
-        match &= found;
-      }
-      if (!match) continue;
-      if (family->type == prometheus::MetricType::Counter) return metric.counter.value;
-      return metric.gauge.value;
-    }
-    return std::nan("");
+  static double Value(const exporter::Families& families, const std::string& name, const exporter::Labels& want = {}) {
+    return test_support::SampleValue(families, name, want);
   }
 };
 

@@ -9,6 +9,7 @@
 
 #include "exporter/collector.h"
 #include "exporter/metrics.h"
+#include "collector_test_support.h"
 #include "node_context.h"
 #include "parse/bcache.h"
 #include "parse/btrfs.h"
@@ -347,47 +348,12 @@ class Part2CollectorTest : public ::testing::Test {
     BeginScrape();
   }
 
-  exporter::Status Run(const std::string& name, exporter::Families& out) {
-    auto& entries = exporter::CollectorRegistry<exporter::Collector>::Instance().entries();
-    auto it = entries.find(name);
-    EXPECT_NE(it, entries.end()) << name;
-    if (it == entries.end()) return exporter::Status::Error("not registered");
-    auto collector = it->second.create();
-    auto status = collector->Collect(out);
-    exporter::NormalizeFamilies(out);
-    return status;
-  }
-
+  exporter::Status Run(const std::string& name, exporter::Families& out) { return test_support::RunCollector(name, out); }
   static const prometheus::MetricFamily* Find(const exporter::Families& families, const std::string& name) {
-    for (const auto& family : families) {
-      if (family.name == name) return &family;
-    }
-    return nullptr;
+    return test_support::FindFamily(families, name);
   }
-
-  // The value of name{labels}; NaN when there is no such sample.
-  static double Value(const exporter::Families& families, const std::string& name,
-                      const exporter::Labels& labels = {}) {
-    const auto* family = Find(families, name);
-    if (!family) return std::nan("");
-    for (const auto& metric : family->metric) {
-      bool match = true;
-      for (const auto& [key, value] : labels) {
-        bool found = false;
-        for (const auto& label : metric.label) found |= label.name == key && label.value == value;
-        match &= found;
-      }
-      if (!match) continue;
-      switch (family->type) {
-        case prometheus::MetricType::Counter:
-          return metric.counter.value;
-        case prometheus::MetricType::Gauge:
-          return metric.gauge.value;
-        default:
-          return metric.untyped.value;
-      }
-    }
-    return std::nan("");
+  static double Value(const exporter::Families& families, const std::string& name, const exporter::Labels& want = {}) {
+    return test_support::SampleValue(families, name, want);
   }
 };
 
