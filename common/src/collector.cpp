@@ -1,5 +1,7 @@
 #include "exporter/collector.h"
 
+#include <CLI/CLI.hpp>
+
 namespace exporter {
 
 CollectorSelection::CollectorSelection(std::string flag_prefix, bool with_disable_defaults)

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "exporter/log.h"
@@ -39,49 +40,53 @@ std::string VersionString(const std::string& exporter_name) {
 }
 
 ExporterApp::ExporterApp(ExporterInfo info)
-    : info_(std::move(info)), cli_(info_.description, info_.name), pool_(std::make_unique<WorkerPool>()) {
+    : info_(std::move(info)),
+      cli_(std::make_unique<CLI::App>(info_.description, info_.name)),
+      pool_(std::make_unique<WorkerPool>()) {
   // Few malloc arenas: the exporter's threads are mostly idle, and one arena
   // per thread would multiply resident memory for nothing.
   mallopt(M_ARENA_MAX, 1);
 
-  cli_.set_version_flag("--version", [this] { return VersionString(info_.name); });
-  cli_.get_formatter()->column_width(50);
-  cli_.add_option("--web.listen-address", web_.listen_addresses,
-                  "Addresses on which to expose metrics and web interface. Repeatable. (default: " +
-                      info_.default_listen + ")")
+  cli_->set_version_flag("--version", [this] { return VersionString(info_.name); });
+  cli_->get_formatter()->column_width(50);
+  cli_->add_option(
+          "--web.listen-address", web_.listen_addresses,
+          "Addresses on which to expose metrics and web interface. Repeatable. (default: " + info_.default_listen + ")")
       ->group("Web");
-  cli_.add_option("--web.telemetry-path", web_.telemetry_path, "Path under which to expose metrics.")
+  cli_->add_option("--web.telemetry-path", web_.telemetry_path, "Path under which to expose metrics.")
       ->capture_default_str()
       ->group("Web");
-  cli_.add_option("--web.config.file", web_config_path_,
-                  "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).")
+  cli_->add_option("--web.config.file", web_config_path_,
+                   "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).")
       ->group("Web");
-  cli_.add_option("--web.max-requests", web_.max_requests,
-                  "Maximum number of parallel scrape requests. Use 0 to disable.")
+  cli_->add_option("--web.max-requests", web_.max_requests,
+                   "Maximum number of parallel scrape requests. Use 0 to disable.")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber)
       ->group("Web");
-  cli_.add_option("--timeout-offset", web_.timeout_offset_seconds,
-                  "Offset to subtract from the scrape timeout in seconds.")
+  cli_->add_option("--timeout-offset", web_.timeout_offset_seconds,
+                   "Offset to subtract from the scrape timeout in seconds.")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cli_.add_option("--scrape.default-timeout", web_.default_timeout_seconds,
-                  "Scrape deadline in seconds when the request carries no X-Prometheus-Scrape-Timeout-Seconds.")
+  cli_->add_option("--scrape.default-timeout", web_.default_timeout_seconds,
+                   "Scrape deadline in seconds when the request carries no X-Prometheus-Scrape-Timeout-Seconds.")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cli_.add_option("--log.level", log_level_, "Only log messages with the given severity or above.")
+  cli_->add_option("--log.level", log_level_, "Only log messages with the given severity or above.")
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
-  cli_.add_option("--log.format", log_format_, "Output format of log messages.")
+  cli_->add_option("--log.format", log_format_, "Output format of log messages.")
       ->capture_default_str()
       ->check(CLI::IsMember({"logfmt", "json"}));
 }
 
+ExporterApp::~ExporterApp() = default;
+
 std::optional<int> ExporterApp::ParseFlags(int argc, char** argv) {
   try {
-    cli_.parse(argc, argv);
+    cli_->parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    std::fputs(cli_.help().c_str(), stdout);
+    std::fputs(cli_->help().c_str(), stdout);
     return 0;
   } catch (const CLI::CallForVersion&) {
     std::fputs(VersionString(info_.name).c_str(), stdout);

@@ -1,5 +1,6 @@
 #include "settings.h"
 
+#include <CLI/CLI.hpp>
 #include <regex>
 
 #include "exporter/strings.h"

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,6 +9,10 @@
 #include "exporter/config_file.h"
 #include "exporter/status.h"
 #include "target.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace exporter::mattermost {
 

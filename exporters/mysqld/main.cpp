@@ -1,4 +1,5 @@
 // mysqld_exporter: a drop-in for prometheus-mysqld-exporter 0.14 configured by a my.cnf.
+#include <CLI/CLI.hpp>
 #include <mysql.h>
 #include <openssl/ssl.h>
 
@@ -17,7 +18,6 @@
 #include "mysqld_collector.h"
 #include "mysqld_config.h"
 #include "mysqld_target.h"
-#include "exporter/text_format.h"
 
 namespace {
 

@@ -1,3 +1,4 @@
+#include <CLI/CLI.hpp>
 #include <condition_variable>
 #include <functional>
 #include <memory>

@@ -1,5 +1,6 @@
 #include "exporter/collector.h"
 
+#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
 #include "exporter/exporter_app.h"
@@ -21,9 +22,13 @@ struct TestBase {
 struct A : TestBase {};
 struct B : TestBase {};
 std::string g_b_option = "unset";
+int g_b_count = 3;
+bool g_b_switch = true;
 EXPORTER_REGISTER_COLLECTOR(TestBase, "alpha", true, A);
-EXPORTER_REGISTER_COLLECTOR(TestBase, "beta", false, B, [](CLI::App& app) {
-  app.add_option("--collector.beta.option", g_b_option);
+EXPORTER_REGISTER_COLLECTOR(TestBase, "beta", false, B, [](Flags& flags) {
+  flags.Option("--collector.beta.option", g_b_option, "A string.");
+  flags.Option("--collector.beta.count", g_b_count, "A number from 1 to 10.", {1, 10});
+  flags.Flag("--collector.beta.switch,!--no-collector.beta.switch", g_b_switch, "On or off.");
 });
 
 std::vector<std::string> EnabledAfter(std::vector<std::string> args) {
@@ -48,6 +53,26 @@ TEST(CollectorSelection, CollectorFlagsComeFromTheRegistration) {
   EnabledAfter({"--collector.beta.option=x"});
   EXPECT_EQ(g_b_option, "x");
   EXPECT_THROW(EnabledAfter({"--collector.gamma"}), CLI::ParseError);
+}
+
+TEST(CollectorSelection, CollectorFlagsKeepTheirDefaultsCheckRangesAndNegate) {
+  EnabledAfter({});
+  EXPECT_EQ(g_b_count, 3);
+  EXPECT_TRUE(g_b_switch);
+  EnabledAfter({"--collector.beta.count=10", "--no-collector.beta.switch"});
+  EXPECT_EQ(g_b_count, 10);
+  EXPECT_FALSE(g_b_switch);
+  EXPECT_THROW(EnabledAfter({"--collector.beta.count=11"}), CLI::ValidationError);
+  EXPECT_THROW(EnabledAfter({"--collector.beta.count=0"}), CLI::ValidationError);
+}
+
+TEST(CollectorSelection, CollectorFlagsAreListedUnderTheirCollector) {
+  CLI::App app;
+  CollectorSelection selection("collector", true);
+  selection.AddFlags(app, CollectorRegistry<TestBase>::Instance());
+  std::string help = app.help();
+  EXPECT_NE(help.find("Collector beta"), std::string::npos) << help;
+  EXPECT_NE(help.find("--collector.beta.count"), std::string::npos) << help;
 }
 
 TEST(CollectorSelection, RegistryCreatesInstances) {

@@ -39,8 +39,8 @@ class ThrowingCollector : public exporter::Collector {
 };
 
 EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "fast", true, FastCollector);
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "slow", true, SlowCollector, [](CLI::App& app) {
-  app.add_option("--collector.slow.seconds", g_slow_seconds, "How long the slow collector sleeps.");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "slow", true, SlowCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.slow.seconds", g_slow_seconds, "How long the slow collector sleeps.");
 });
 EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "failing", false, FailingCollector);
 EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "throwing", false, ThrowingCollector);

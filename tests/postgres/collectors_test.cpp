@@ -52,7 +52,8 @@ TEST(StatStatements, ColumnsFollowTheServerVersion) {
 TEST(StatStatements, LimitFlag) {
   EXPECT_TRUE(Contains(QueryFor("stat_statements", 150000), "LIMIT 100"));
   CLI::App app;
-  EntryFor("stat_statements").add_flags(app);
+  exporter::Flags flags(app, "Collector stat_statements");
+  EntryFor("stat_statements").add_flags(flags);
   std::vector<std::string> args = {"--collector.stat_statements.limit=7"};  // CLI11 parses a reversed vector
   app.parse(args);
   EXPECT_TRUE(Contains(QueryFor("stat_statements", 150000), "LIMIT 7"));

@@ -1,15 +1,19 @@
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "exporter/flags.h"
 #include "exporter/metrics.h"
 #include "exporter/status.h"
+
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace exporter {
 
@@ -33,7 +37,7 @@ class CollectorRegistry {
     bool enabled_by_default = true;
     std::function<std::unique_ptr<Base>()> create;
     // Adds the collector's own flags (--collector.NAME.something); may be empty.
-    std::function<void(CLI::App&)> add_flags;
+    std::function<void(Flags&)> add_flags;
   };
 
   static CollectorRegistry& Instance() {
@@ -54,7 +58,7 @@ class CollectorRegistry {
 template <class Base>
 struct CollectorRegistrar {
   CollectorRegistrar(std::string name, bool enabled_by_default, std::function<std::unique_ptr<Base>()> create,
-                     std::function<void(CLI::App&)> add_flags = {}) {
+                     std::function<void(Flags&)> add_flags = {}) {
     CollectorRegistry<Base>::Instance().Register(
         {std::move(name), enabled_by_default, std::move(create), std::move(add_flags)});
   }
@@ -79,7 +83,10 @@ class CollectorSelection {
   void AddFlags(CLI::App& app, const CollectorRegistry<Base>& registry) {
     for (const auto& [name, entry] : registry.entries()) {
       AddFlag(app, name, entry.enabled_by_default);
-      if (entry.add_flags) entry.add_flags(app);
+      if (entry.add_flags) {
+        Flags flags(app, "Collector " + name);
+        entry.add_flags(flags);
+      }
     }
     AddDisableDefaults(app);
   }

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,7 +35,9 @@ class ExporterApp {
  public:
   explicit ExporterApp(ExporterInfo info);
 
-  CLI::App& cli() { return cli_; }
+  ~ExporterApp();
+
+  CLI::App& cli() { return *cli_; }
   const ExporterInfo& info() const { return info_; }
   const WebFlags& web() const { return web_; }
   WorkerPool& pool() { return *pool_; }
@@ -69,7 +69,7 @@ class ExporterApp {
 
  private:
   ExporterInfo info_;
-  CLI::App cli_;
+  std::unique_ptr<CLI::App> cli_;
   WebFlags web_;
   std::string web_config_path_;
   WebConfig web_config_;

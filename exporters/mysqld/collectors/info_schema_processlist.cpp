@@ -11,19 +11,15 @@ int min_time = 0;
 bool by_user = true;
 bool by_host = true;
 
-void AddFlags(CLI::App& app) {
-  app.add_option("--collect.info_schema.processlist.min_time", min_time,
-                 "Minimum time a thread must be in each state to be counted")
-      ->capture_default_str()
-      ->group("Collectors");
-  app.add_flag(
-         "--collect.info_schema.processlist.processes_by_user,!--no-collect.info_schema.processlist.processes_by_user",
-         by_user, "Enable collecting the number of processes by user (default: on)")
-      ->group("Collectors");
-  app.add_flag(
-         "--collect.info_schema.processlist.processes_by_host,!--no-collect.info_schema.processlist.processes_by_host",
-         by_host, "Enable collecting the number of processes by host (default: on)")
-      ->group("Collectors");
+void AddFlags(exporter::Flags& flags) {
+  flags.Option("--collect.info_schema.processlist.min_time", min_time,
+               "Minimum time a thread must be in each state to be counted");
+  flags.Flag(
+      "--collect.info_schema.processlist.processes_by_user,!--no-collect.info_schema.processlist.processes_by_user",
+      by_user, "Enable collecting the number of processes by user (default: on)");
+  flags.Flag(
+      "--collect.info_schema.processlist.processes_by_host,!--no-collect.info_schema.processlist.processes_by_host",
+      by_host, "Enable collecting the number of processes by host (default: on)");
 }
 
 class ProcesslistCollector : public MysqldCollector {

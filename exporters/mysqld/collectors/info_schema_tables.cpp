@@ -9,11 +9,9 @@ namespace {
 
 std::string databases = "*";
 
-void AddFlags(CLI::App& app) {
-  app.add_option("--collect.info_schema.tables.databases", databases,
-                 "The list of databases to collect table stats for, or '*' for all")
-      ->capture_default_str()
-      ->group("Collectors");
+void AddFlags(exporter::Flags& flags) {
+  flags.Option("--collect.info_schema.tables.databases", databases,
+               "The list of databases to collect table stats for, or '*' for all");
 }
 
 // A string literal for SQL: quotes and backslashes escaped.

@@ -27,17 +27,15 @@ class ArpCollector : public exporter::Collector {
  private:
   std::string path_ = ProcPath("net/arp");
   std::string buffer_;
-  DeviceFilter filter_{CompileFlagRegex("collector.arp.device-exclude", arp_device_exclude),
-                       CompileFlagRegex("collector.arp.device-include", arp_device_include)};
+  DeviceFilter filter_{FlagPattern("collector.arp.device-exclude", arp_device_exclude),
+                       FlagPattern("collector.arp.device-include", arp_device_include)};
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "arp", true, ArpCollector, [](CLI::App& app) {
-  app.add_option("--collector.arp.device-include", arp_device_include,
-                 "Regexp of arp devices to include (mutually exclusive to device-exclude).")
-      ->group("Collector arp");
-  app.add_option("--collector.arp.device-exclude", arp_device_exclude,
-                 "Regexp of arp devices to exclude (mutually exclusive to device-include).")
-      ->group("Collector arp");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "arp", true, ArpCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.arp.device-include", arp_device_include,
+               "Regexp of arp devices to include (mutually exclusive to device-exclude).");
+  flags.Option("--collector.arp.device-exclude", arp_device_exclude,
+               "Regexp of arp devices to exclude (mutually exclusive to device-include).");
 });
 
 }  // namespace

@@ -181,9 +181,8 @@ class BcacheCollector : public exporter::Collector {
   std::string buffer_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "bcache", true, BcacheCollector, [](CLI::App& app) {
-  app.add_flag("--collector.bcache.priorityStats", bcache_priority_stats, "Expose expensive priority stats.")
-      ->group("Collector bcache");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "bcache", true, BcacheCollector, [](exporter::Flags& flags) {
+  flags.Flag("--collector.bcache.priorityStats", bcache_priority_stats, "Expose expensive priority stats.");
 });
 
 }  // namespace

@@ -52,11 +52,9 @@ class CpuCollector : public exporter::Collector {
   std::vector<std::string> labels_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "cpu", true, CpuCollector, [](CLI::App& app) {
-  app.add_flag("--collector.cpu.guest,!--no-collector.cpu.guest", cpu_guest,
-               "Enables metric node_cpu_guest_seconds_total")
-      ->capture_default_str()
-      ->group("Collector cpu");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "cpu", true, CpuCollector, [](exporter::Flags& flags) {
+  flags.Flag("--collector.cpu.guest,!--no-collector.cpu.guest", cpu_guest,
+             "Enables metric node_cpu_guest_seconds_total");
 });
 
 }  // namespace

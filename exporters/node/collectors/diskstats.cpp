@@ -52,8 +52,8 @@ class DiskstatsCollector : public exporter::Collector {
     std::string exclude = !diskstats_ignored_devices.empty() ? diskstats_ignored_devices
                           : diskstats_device_include.empty() ? diskstats_device_exclude
                                                              : "";
-    filter_ = DeviceFilter(CompileFlagRegex("collector.diskstats.device-exclude", exclude),
-                           CompileFlagRegex("collector.diskstats.device-include", diskstats_device_include));
+    filter_ = DeviceFilter(FlagPattern("collector.diskstats.device-exclude", exclude),
+                           FlagPattern("collector.diskstats.device-include", diskstats_device_include));
   }
 
   exporter::Status Collect(exporter::Families& out) override {
@@ -179,17 +179,13 @@ class DiskstatsCollector : public exporter::Collector {
   std::map<std::string, DeviceInfo> info_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "diskstats", true, DiskstatsCollector, [](CLI::App& app) {
-  app.add_option("--collector.diskstats.device-exclude", diskstats_device_exclude,
-                 "Regexp of diskstats devices to exclude (mutually exclusive to device-include).")
-      ->capture_default_str()
-      ->group("Collector diskstats");
-  app.add_option("--collector.diskstats.device-include", diskstats_device_include,
-                 "Regexp of diskstats devices to include (mutually exclusive to device-exclude).")
-      ->group("Collector diskstats");
-  app.add_option("--collector.diskstats.ignored-devices", diskstats_ignored_devices,
-                 "DEPRECATED: Use --collector.diskstats.device-exclude")
-      ->group("Collector diskstats");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "diskstats", true, DiskstatsCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.diskstats.device-exclude", diskstats_device_exclude,
+               "Regexp of diskstats devices to exclude (mutually exclusive to device-include).");
+  flags.Option("--collector.diskstats.device-include", diskstats_device_include,
+               "Regexp of diskstats devices to include (mutually exclusive to device-exclude).");
+  flags.Option("--collector.diskstats.ignored-devices", diskstats_ignored_devices,
+               "DEPRECATED: Use --collector.diskstats.device-exclude");
 });
 
 }  // namespace

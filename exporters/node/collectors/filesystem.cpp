@@ -104,8 +104,8 @@ class FilesystemCollector : public exporter::Collector {
                           "use --collector.filesystem.fs-types-exclude");
       type_exclude = fs_ignored_fs_types;
     }
-    mount_exclude_ = CompileFlagRegex("collector.filesystem.mount-points-exclude", mount_exclude);
-    type_exclude_ = CompileFlagRegex("collector.filesystem.fs-types-exclude", type_exclude);
+    mount_exclude_ = FlagPattern("collector.filesystem.mount-points-exclude", mount_exclude);
+    type_exclude_ = FlagPattern("collector.filesystem.fs-types-exclude", type_exclude);
     auto timeout = exporter::ParseDurationSeconds(fs_mount_timeout);
     if (!timeout) {
       exporter::log::Error("invalid --collector.filesystem.mount-timeout, using 5s", {{"value", fs_mount_timeout}});
@@ -177,8 +177,8 @@ class FilesystemCollector : public exporter::Collector {
     for (const auto& info : all) {
       Mount mount;
       mount.mount_point = RootfsStripPrefix(info.mount_point, rootfs);
-      if (mount_exclude_ && std::regex_search(mount.mount_point, *mount_exclude_)) continue;
-      if (type_exclude_ && std::regex_search(info.fs_type, *type_exclude_)) continue;
+      if (mount_exclude_.Search(mount.mount_point)) continue;
+      if (type_exclude_.Search(info.fs_type)) continue;
       if (!seen.emplace(info.source, mount.mount_point, info.fs_type).second) continue;
       mount.device = info.source;
       mount.fs_type = info.fs_type;
@@ -222,7 +222,7 @@ class FilesystemCollector : public exporter::Collector {
     }
   }
 
-  std::optional<std::regex> mount_exclude_, type_exclude_;
+  FlagPattern mount_exclude_, type_exclude_;
   Clock::duration timeout_;
   std::string buffer_, last_mountinfo_;
   std::vector<Mount> mounts_;
@@ -230,25 +230,17 @@ class FilesystemCollector : public exporter::Collector {
   exporter::WorkerPool pool_{32};
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "filesystem", true, FilesystemCollector, [](CLI::App& app) {
-  app.add_option("--collector.filesystem.mount-points-exclude", fs_mount_points_exclude,
-                 "Regexp of mount points to exclude for filesystem collector.")
-      ->capture_default_str()
-      ->group("Collector filesystem");
-  app.add_option("--collector.filesystem.ignored-mount-points", fs_ignored_mount_points,
-                 "DEPRECATED: Use --collector.filesystem.mount-points-exclude")
-      ->group("Collector filesystem");
-  app.add_option("--collector.filesystem.fs-types-exclude", fs_types_exclude,
-                 "Regexp of filesystem types to exclude for filesystem collector.")
-      ->capture_default_str()
-      ->group("Collector filesystem");
-  app.add_option("--collector.filesystem.ignored-fs-types", fs_ignored_fs_types,
-                 "DEPRECATED: Use --collector.filesystem.fs-types-exclude")
-      ->group("Collector filesystem");
-  app.add_option("--collector.filesystem.mount-timeout", fs_mount_timeout,
-                 "how long to wait for a mount to respond before marking it as stale")
-      ->capture_default_str()
-      ->group("Collector filesystem");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "filesystem", true, FilesystemCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.filesystem.mount-points-exclude", fs_mount_points_exclude,
+               "Regexp of mount points to exclude for filesystem collector.");
+  flags.Option("--collector.filesystem.ignored-mount-points", fs_ignored_mount_points,
+               "DEPRECATED: Use --collector.filesystem.mount-points-exclude");
+  flags.Option("--collector.filesystem.fs-types-exclude", fs_types_exclude,
+               "Regexp of filesystem types to exclude for filesystem collector.");
+  flags.Option("--collector.filesystem.ignored-fs-types", fs_ignored_fs_types,
+               "DEPRECATED: Use --collector.filesystem.fs-types-exclude");
+  flags.Option("--collector.filesystem.mount-timeout", fs_mount_timeout,
+               "how long to wait for a mount to respond before marking it as stale");
 });
 
 }  // namespace

@@ -128,11 +128,9 @@ class IpvsCollector : public exporter::Collector {
   std::string buffer_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "ipvs", true, IpvsCollector, [](CLI::App& app) {
-  app.add_option("--collector.ipvs.backend-labels", ipvs_backend_labels,
-                 "Comma separated list for IPVS backend stats labels.")
-      ->capture_default_str()
-      ->group("Collector ipvs");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "ipvs", true, IpvsCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.ipvs.backend-labels", ipvs_backend_labels,
+               "Comma separated list for IPVS backend stats labels.");
 });
 
 }  // namespace

@@ -67,7 +67,7 @@ class NetclassCollector : public exporter::Collector {
         struct stat info;
         if (lstat((base + "/" + name).c_str(), &info) == 0 && S_ISREG(info.st_mode)) continue;
       }
-      if (ignore_ && std::regex_search(name, *ignore_)) continue;
+      if (ignore_.Search(name)) continue;
       names.push_back(std::move(name));
     }
     closedir(dir);
@@ -160,18 +160,15 @@ class NetclassCollector : public exporter::Collector {
     std::array<std::optional<int64_t>, kAttributeCount> values;
   };
   std::string buffer_;
-  std::optional<std::regex> ignore_ = CompileFlagRegex("collector.netclass.ignored-devices", netclass_ignored_devices);
+  FlagPattern ignore_{"collector.netclass.ignored-devices", netclass_ignored_devices};
   std::map<std::string, Cached> cache_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "netclass", true, NetclassCollector, [](CLI::App& app) {
-  app.add_option("--collector.netclass.ignored-devices", netclass_ignored_devices,
-                 "Regexp of net devices to ignore for netclass collector.")
-      ->capture_default_str()
-      ->group("Collector netclass");
-  app.add_flag("--collector.netclass.ignore-invalid-speed", netclass_ignore_invalid_speed,
-               "Ignore devices where the speed is invalid. This will be the default behavior in 2.x.")
-      ->group("Collector netclass");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "netclass", true, NetclassCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.netclass.ignored-devices", netclass_ignored_devices,
+               "Regexp of net devices to ignore for netclass collector.");
+  flags.Flag("--collector.netclass.ignore-invalid-speed", netclass_ignore_invalid_speed,
+             "Ignore devices where the speed is invalid. This will be the default behavior in 2.x.");
 });
 
 }  // namespace

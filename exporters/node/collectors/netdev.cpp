@@ -124,8 +124,8 @@ class NetdevCollector : public exporter::Collector {
   NetdevCollector() {
     // The default exclusion gives way to an explicit include.
     std::string exclude = netdev_device_include.empty() ? netdev_device_exclude : "";
-    filter_ = DeviceFilter(CompileFlagRegex("collector.netdev.device-exclude", exclude),
-                           CompileFlagRegex("collector.netdev.device-include", netdev_device_include));
+    filter_ = DeviceFilter(FlagPattern("collector.netdev.device-exclude", exclude),
+                           FlagPattern("collector.netdev.device-include", netdev_device_include));
   }
 
   exporter::Status Collect(exporter::Families& out) override {
@@ -177,18 +177,13 @@ class NetdevCollector : public exporter::Collector {
   NetlinkLinks netlink_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "netdev", true, NetdevCollector, [](CLI::App& app) {
-  app.add_option("--collector.netdev.device-include", netdev_device_include,
-                 "Regexp of net devices to include (mutually exclusive to device-exclude).")
-      ->group("Collector netdev");
-  app.add_option("--collector.netdev.device-exclude", netdev_device_exclude,
-                 "Regexp of net devices to exclude (mutually exclusive to device-include).")
-      ->capture_default_str()
-      ->group("Collector netdev");
-  app.add_flag("--collector.netdev.netlink,!--no-collector.netdev.netlink", netdev_netlink,
-               "Use netlink to gather stats instead of /proc/net/dev.")
-      ->capture_default_str()
-      ->group("Collector netdev");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "netdev", true, NetdevCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.netdev.device-include", netdev_device_include,
+               "Regexp of net devices to include (mutually exclusive to device-exclude).");
+  flags.Option("--collector.netdev.device-exclude", netdev_device_exclude,
+               "Regexp of net devices to exclude (mutually exclusive to device-include).");
+  flags.Flag("--collector.netdev.netlink,!--no-collector.netdev.netlink", netdev_netlink,
+             "Use netlink to gather stats instead of /proc/net/dev.");
 });
 
 }  // namespace

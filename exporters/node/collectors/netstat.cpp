@@ -56,7 +56,7 @@ class NetstatCollector : public exporter::Collector {
     auto it = fields_.find(key);
     if (it != fields_.end()) return it->second;
     Field field;
-    field.selected = regex_ && std::regex_search(key, *regex_);
+    field.selected = pattern_.Search(key);
     if (field.selected) {
       field.metric = "node_netstat_" + key;
       std::string plain = key;
@@ -70,14 +70,12 @@ class NetstatCollector : public exporter::Collector {
   std::string snmp_path_ = ProcPath("net/snmp");
   std::string snmp6_path_ = ProcPath("net/snmp6");
   std::string netstat_, snmp_, snmp6_;
-  std::optional<std::regex> regex_ = CompileFlagRegex("collector.netstat.fields", netstat_fields);
+  FlagPattern pattern_{"collector.netstat.fields", netstat_fields};
   std::map<std::string, Field> fields_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "netstat", true, NetstatCollector, [](CLI::App& app) {
-  app.add_option("--collector.netstat.fields", netstat_fields, "Regexp of fields to return for netstat collector.")
-      ->capture_default_str()
-      ->group("Collector netstat");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "netstat", true, NetstatCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.netstat.fields", netstat_fields, "Regexp of fields to return for netstat collector.");
 });
 
 }  // namespace

@@ -29,7 +29,7 @@ class PowerSupplyClassCollector : public exporter::Collector {
     FamilySet families(out);
     for (const auto& supply : supplies_) {
       // Ignored supplies are not read at all (node_exporter reads, then drops them).
-      if (ignore_ && std::regex_search(supply.name, *ignore_)) continue;
+      if (ignore_.Search(supply.name)) continue;
       std::string dir = base + "/" + supply.name;
       if (!ListDir(dir, files_, &error)) return ReadFailed(dir, error);
       exporter::Labels info = {{"power_supply", supply.name}};
@@ -62,18 +62,15 @@ class PowerSupplyClassCollector : public exporter::Collector {
   }
 
  private:
-  std::optional<std::regex> ignore_ =
-      CompileFlagRegex("collector.powersupply.ignored-supplies", powersupply_ignored_supplies);
+  FlagPattern ignore_{"collector.powersupply.ignored-supplies", powersupply_ignored_supplies};
   std::vector<DirEntry> supplies_, files_;
   std::string buffer_;
 };
 
 EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "powersupplyclass", true, PowerSupplyClassCollector,
-                            [](CLI::App& app) {
-                              app.add_option("--collector.powersupply.ignored-supplies", powersupply_ignored_supplies,
-                                             "Regexp of power supplies to ignore for powersupplyclass collector.")
-                                  ->capture_default_str()
-                                  ->group("Collector powersupplyclass");
+                            [](exporter::Flags& flags) {
+                              flags.Option("--collector.powersupply.ignored-supplies", powersupply_ignored_supplies,
+                                           "Regexp of power supplies to ignore for powersupplyclass collector.");
                             });
 
 }  // namespace

@@ -97,10 +97,9 @@ class RaplCollector : public exporter::Collector {
   std::map<std::string, Known> known_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "rapl", true, RaplCollector, [](CLI::App& app) {
-  app.add_flag("--collector.rapl.enable-zone-label", rapl_enable_zone_label,
-               "Enables service unit metric unit_start_time_seconds")
-      ->group("Collector rapl");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "rapl", true, RaplCollector, [](exporter::Flags& flags) {
+  flags.Flag("--collector.rapl.enable-zone-label", rapl_enable_zone_label,
+             "Enables service unit metric unit_start_time_seconds");
 });
 
 }  // namespace

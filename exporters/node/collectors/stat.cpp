@@ -43,8 +43,8 @@ class StatCollector : public exporter::Collector {
   std::string buffer_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "stat", true, StatCollector, [](CLI::App& app) {
-  app.add_flag("--collector.stat.softirq", stat_softirq, "Export softirq calls per vector")->group("Collector stat");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "stat", true, StatCollector, [](exporter::Flags& flags) {
+  flags.Flag("--collector.stat.softirq", stat_softirq, "Export softirq calls per vector");
 });
 
 }  // namespace

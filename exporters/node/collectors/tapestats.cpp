@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -109,7 +108,7 @@ class TapestatsCollector : public exporter::Collector {
         if (!value) return Failed(stats_dir + kStats[i].file + ": " + value.error());
         values[i] = *value;
       }
-      if (ignored_ && std::regex_search(tape, *ignored_)) continue;
+      if (ignored_.Search(tape)) continue;
       for (size_t i = 0; i < values.size(); ++i) {
         auto& metric = out[first + i].metric.emplace_back();
         double value = static_cast<double>(values[i]) * kStats[i].scale;
@@ -129,15 +128,12 @@ class TapestatsCollector : public exporter::Collector {
 
   std::string base_ = SysPath("class/scsi_tape");
   std::string buffer_;
-  std::optional<std::regex> ignored_ =
-      CompileFlagRegex("collector.tapestats.ignored-devices", tapestats_ignored_devices);
+  FlagPattern ignored_{"collector.tapestats.ignored-devices", tapestats_ignored_devices};
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "tapestats", true, TapestatsCollector, [](CLI::App& app) {
-  app.add_option("--collector.tapestats.ignored-devices", tapestats_ignored_devices,
-                 "Regexp of devices to ignore for tapestats.")
-      ->capture_default_str()
-      ->group("Collector tapestats");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "tapestats", true, TapestatsCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.tapestats.ignored-devices", tapestats_ignored_devices,
+               "Regexp of devices to ignore for tapestats.");
 });
 
 }  // namespace

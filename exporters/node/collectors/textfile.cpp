@@ -219,11 +219,8 @@ class TextfileCollector : public exporter::Collector {
   }
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "textfile", true, TextfileCollector, [](CLI::App& app) {
-  app.add_option("--collector.textfile.directory", textfile_directory,
-                 "Directory to read text files with metrics from.")
-      ->capture_default_str()
-      ->group("Collector textfile");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "textfile", true, TextfileCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.textfile.directory", textfile_directory, "Directory to read text files with metrics from.");
 });
 
 }  // namespace

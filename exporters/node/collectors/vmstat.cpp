@@ -33,21 +33,19 @@ class VmstatCollector : public exporter::Collector {
     auto it = selected_.find(key);
     if (it != selected_.end()) return it->second;
     std::string name(key);
-    bool selected = fields_ && std::regex_search(name, *fields_);
+    bool selected = fields_.Search(name);
     selected_.emplace(std::move(name), selected);
     return selected;
   }
 
   std::string path_ = ProcPath("vmstat");
   std::string buffer_;
-  std::optional<std::regex> fields_ = CompileFlagRegex("collector.vmstat.fields", vmstat_fields);
+  FlagPattern fields_{"collector.vmstat.fields", vmstat_fields};
   std::map<std::string, bool, std::less<>> selected_;
 };
 
-EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "vmstat", true, VmstatCollector, [](CLI::App& app) {
-  app.add_option("--collector.vmstat.fields", vmstat_fields, "Regexp of fields to return for vmstat collector.")
-      ->capture_default_str()
-      ->group("Collector vmstat");
+EXPORTER_REGISTER_COLLECTOR(exporter::Collector, "vmstat", true, VmstatCollector, [](exporter::Flags& flags) {
+  flags.Option("--collector.vmstat.fields", vmstat_fields, "Regexp of fields to return for vmstat collector.");
 });
 
 }  // namespace

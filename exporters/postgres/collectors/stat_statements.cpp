@@ -3,8 +3,6 @@
 // postgres_exporter releases (0.11 has no such collector). Needs the extension
 // in the connected database and pg_stat_statements in shared_preload_libraries;
 // without them the statement fails and only this collector reports 0.
-#include <CLI/CLI.hpp>
-
 #include "pg_collector.h"
 
 namespace postgres {
@@ -12,12 +10,11 @@ namespace {
 
 int g_limit = 100;
 
-void AddFlags(CLI::App& app) {
-  app.add_option("--collector.stat_statements.limit", g_limit,
-                 "Export the statements of this many (user, database, query id) with the highest total execution "
-                 "time.")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+void AddFlags(exporter::Flags& flags) {
+  flags.Option("--collector.stat_statements.limit", g_limit,
+               "Export the statements of this many (user, database, query id) with the highest total execution "
+               "time.",
+               {1, 100000});
 }
 
 class StatStatementsCollector : public PgCollector {
