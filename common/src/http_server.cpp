@@ -3,10 +3,12 @@
 #include <civetweb.h>
 #include <dlfcn.h>
 #include <malloc.h>
+#include <strings.h>
 #include <openssl/ssl.h>  // types and constants; the functions come from LoadSslFunctions
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <mutex>
 
 #include "exporter/log.h"
@@ -81,6 +83,39 @@ Expected<std::string> ToCivetwebPort(std::string_view address, bool ipv6_support
   return host + ":" + port;
 }
 
+bool KeepAlive(std::string_view http_version, const char* connection_header) {
+  auto is = [](std::string_view token, std::string_view word) {
+    return token.size() == word.size() && strncasecmp(token.data(), word.data(), word.size()) == 0;
+  };
+  bool close = false, keep_alive = false;
+  if (connection_header) {
+    for (std::string_view token : Split(connection_header, ',')) {
+      token = Trim(token);
+      close = close || is(token, "close");
+      keep_alive = keep_alive || is(token, "keep-alive");
+    }
+  }
+  if (close) return false;
+  return http_version == "1.1" || keep_alive;
+}
+
+std::string ResponseHead(int status, std::string_view reason,
+                         const std::vector<std::pair<std::string, std::string>>& headers, bool keep_alive,
+                         time_t now) {
+  std::string head = "HTTP/1.1 " + std::to_string(status) + " ";
+  head += reason;
+  head += "\r\n";
+  for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+  char date[64];
+  tm utc{};
+  gmtime_r(&now, &utc);
+  size_t n = std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  head += "Date: ";
+  head.append(date, n);
+  head += keep_alive ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
+  return head;
+}
+
 namespace {
 int BeginRequest(mg_connection* connection) {
   auto* server = static_cast<HttpServer*>(mg_get_user_data(mg_get_context(connection)));
@@ -145,17 +180,19 @@ void WriteResponse(mg_connection* connection, const HttpRequest& request, HttpRe
   std::string body = std::move(response.body);
   bool gzip = response.compressible && AcceptsGzip(request.Header("accept-encoding"));
   if (gzip) body = GzipCompress(body);
-  std::string length = std::to_string(body.size());
-  mg_response_header_start(connection, response.status);
-  mg_response_header_add(connection, "Content-Type", response.content_type.c_str(), -1);
-  mg_response_header_add(connection, "Content-Length", length.c_str(), -1);
-  if (gzip) mg_response_header_add(connection, "Content-Encoding", "gzip", -1);
-  if (response.compressible) mg_response_header_add(connection, "Vary", "Accept-Encoding", -1);
-  for (const auto& [name, value] : response.headers) {
-    mg_response_header_add(connection, name.c_str(), value.c_str(), -1);
-  }
-  mg_response_header_send(connection);
-  if (request.method != "HEAD") mg_write(connection, body.data(), body.size());
+  std::vector<std::pair<std::string, std::string>> headers;
+  headers.reserve(response.headers.size() + 4);
+  headers.emplace_back("Content-Type", response.content_type);
+  headers.emplace_back("Content-Length", std::to_string(body.size()));
+  if (gzip) headers.emplace_back("Content-Encoding", "gzip");
+  if (response.compressible) headers.emplace_back("Vary", "Accept-Encoding");
+  for (auto& header : response.headers) headers.push_back(std::move(header));
+  const mg_request_info* info = mg_get_request_info(connection);
+  bool keep_alive = KeepAlive(info && info->http_version ? info->http_version : "1.1", mg_get_header(connection, "Connection"));
+  std::string out = ResponseHead(response.status, mg_get_response_code_text(connection, response.status), headers,
+                                 keep_alive, std::time(nullptr));
+  if (request.method != "HEAD") out += body;
+  mg_write(connection, out.data(), out.size());
 }
 
 HttpRequest ReadRequest(mg_connection* connection) {

@@ -35,5 +35,28 @@ TEST(QueryString, RepeatedAndEncodedKeys) {
   EXPECT_FALSE(request.QueryValue("missing").has_value());
 }
 
+TEST(KeepAlive, FollowsVersionAndConnectionHeader) {
+  EXPECT_TRUE(KeepAlive("1.1", nullptr));
+  EXPECT_FALSE(KeepAlive("1.1", "close"));
+  EXPECT_FALSE(KeepAlive("1.1", "Upgrade, Close"));
+  EXPECT_FALSE(KeepAlive("1.0", nullptr));
+  EXPECT_TRUE(KeepAlive("1.0", "Keep-Alive"));
+  EXPECT_FALSE(KeepAlive("1.0", "keep-alive, close"));
+}
+
+TEST(ResponseHead, StatusHeadersDateAndConnection) {
+  time_t at = 1795000000;  // 2026-11-18T11:06:40Z, a Wednesday
+  std::string head = ResponseHead(200, "OK", {{"Content-Type", "text/plain"}, {"Content-Length", "12"}}, true, at);
+  EXPECT_EQ(head,
+            "HTTP/1.1 200 OK\r\n"
+            "Content-Type: text/plain\r\n"
+            "Content-Length: 12\r\n"
+            "Date: Wed, 18 Nov 2026 11:06:40 GMT\r\n"
+            "Connection: keep-alive\r\n\r\n");
+  std::string closing = ResponseHead(503, "Service Unavailable", {}, false, at);
+  EXPECT_EQ(closing.substr(0, closing.find("\r\n")), "HTTP/1.1 503 Service Unavailable");
+  EXPECT_NE(closing.find("\r\nConnection: close\r\n\r\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace exporter

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <memory>
 #include <optional>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,17 @@ class HttpRequest {
 
 // Splits "a=1&b=2" into decoded pairs.
 std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view query);
+
+// Whether the connection stays open after a response, as HTTP/1.x says: 1.1
+// unless the request asks to close, 1.0 only when it asks to keep alive.
+bool KeepAlive(std::string_view http_version, const char* connection_header);
+
+// The status line and headers of a response, ending with the blank line.
+// Written with the body in one send: civetweb writes each header line with
+// its own send(), a TCP segment (and a wakeup of the scraper) each.
+std::string ResponseHead(int status, std::string_view reason,
+                         const std::vector<std::pair<std::string, std::string>>& headers, bool keep_alive,
+                         time_t now);
 
 struct HttpResponse {
   int status = 200;
