@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   cmake make g++ pkg-config git clang-14 libclang-rt-14-dev
-  prometheus-cpp-dev libcivetweb-dev libcli11-dev libinih-dev zlib1g-dev libssl-dev libcrypt-dev
+  prometheus-cpp-dev libcivetweb-dev libcli11-dev libinih-dev libdeflate-dev zlib1g-dev libssl-dev libcrypt-dev
   default-libmysqlclient-dev libpqxx-dev libpq-dev googletest libgtest-dev libgmock-dev
   # run and test
   python3 curl procps iproute2 util-linux openssl
