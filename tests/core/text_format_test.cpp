@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "exporter/strings.h"
 
@@ -139,6 +140,22 @@ TEST(TextFormat, GzipRoundTrips) {
   EXPECT_LT(compressed.size(), text.size() / 3);
   EXPECT_EQ(Gunzip(compressed), text);
   EXPECT_EQ(Gunzip(GzipCompress("")), "");
+}
+
+TEST(TextFormat, ConcurrentGzipRoundTrips) {
+  // Threads that find the shared compressor busy compress with their own.
+  std::vector<std::string> texts(8), results(8);
+  for (size_t t = 0; t < texts.size(); ++t) {
+    for (int i = 0; i < 20000; ++i) texts[t] += "metric_" + std::to_string(t) + "_" + std::to_string(i) + " 1\n";
+  }
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < texts.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) results[t] = GzipCompress(texts[t]);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (size_t t = 0; t < texts.size(); ++t) EXPECT_EQ(Gunzip(results[t]), texts[t]);
 }
 
 TEST(TextFormat, AcceptEncoding) {
