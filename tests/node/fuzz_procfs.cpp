@@ -1,4 +1,4 @@
-// Every /proc and /sys parser of node_exporter (exporters/node/parse/procfs.h).
+// Every /proc and /sys parser of node_exporter in parse/procfs.h and parse/offdefault.h.
 // The first input byte picks the parser (modulo their count), the rest is the
 // file's content: seeds are named <letter>-<file>, 'a' being parser 0.
 #include <cstddef>
@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "parse/offdefault.h"
 #include "parse/procfs.h"
 
 namespace {
@@ -49,10 +50,32 @@ void Run(unsigned parser, std::string_view content) {
       for (std::string_view rest = content; !NextField(rest).empty();) {
       }
       break;
+    case 20: (void)ParseInterrupts(content); break;
+    case 21: {
+      (void)ParseNodeMeminfo(content);
+      (void)ParseNumastat(content);
+      std::string number;
+      (void)NumaNodeNumber(content, number);
+      break;
+    }
+    case 22: (void)ParseUintFile(content); break;
+    case 23: {
+      TcpStats stats;
+      (void)AddInetDiagMessages(content, stats);
+      break;
+    }
+    case 24:
+      (void)ParseProcessState(content);
+      (void)IsPidName(content);
+      break;
+    case 25:
+      (void)ParseMountStats(content);
+      (void)ParseMountInfoAddresses(content);
+      break;
   }
 }
 
-constexpr unsigned kParsers = 20;
+constexpr unsigned kParsers = 26;
 
 }  // namespace
 

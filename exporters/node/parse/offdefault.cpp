@@ -191,7 +191,11 @@ Expected<bool> AddInetDiagMessages(std::string_view buffer, TcpStats& stats) {
       nlmsgerr error;
       if (payload.size() < sizeof(error.error)) return Status::Error("netlink: truncated error message");
       std::memcpy(&error.error, payload.data(), sizeof(error.error));
-      if (error.error != 0) return Status::Error(std::string("netlink: ") + std::strerror(-error.error));
+      // The kernel sends -errno; anything else is reported as the number it is.
+      if (error.error < 0 && error.error > -4096) {
+        return Status::Error(std::string("netlink: ") + std::strerror(-error.error));
+      }
+      if (error.error != 0) return Status::Error("netlink: error " + std::to_string(error.error));
     } else if (header.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
       inet_diag_msg msg;
       if (payload.size() < sizeof(msg)) return Status::Error("netlink: truncated inet_diag_msg");
