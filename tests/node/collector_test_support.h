@@ -3,12 +3,36 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "exporter/collector.h"
 #include "exporter/metrics.h"
 
 namespace node::test_support {
+
+// The checked-in fixture tree, tests/fixtures/node, and a path in it. (Appended
+// piece by piece: GCC 12 warns falsely on string(LITERAL) + "...".)
+inline std::string FixtureRoot() {
+  std::string root = TEST_SOURCE_DIR;
+  root += "/fixtures/node";
+  return root;
+}
+inline std::string FixturePath(const std::string& relative) {
+  std::string path = FixtureRoot();
+  path += '/';
+  path += relative;
+  return path;
+}
+
+// A fixture file's content ("" when it does not exist).
+inline std::string Fixture(const std::string& relative) {
+  std::ifstream in(FixturePath(relative));
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
 
 // Creates the registered collector `name`, collects into out (normalised, as a scrape would).
 inline exporter::Status RunCollector(const std::string& name, exporter::Families& out) {

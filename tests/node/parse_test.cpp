@@ -5,15 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "collector_test_support.h"
+
 namespace node::parse {
 namespace {
 
-std::string Fixture(const std::string& relative) {
-  std::ifstream in(std::string(TEST_SOURCE_DIR) + "/fixtures/node/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::Fixture;
 
 TEST(Loadavg, Parses) {
   auto loads = ParseLoadavg("0.67 0.50 0.27 2/345 6789\n");

@@ -20,14 +20,8 @@ namespace {
 
 using parse::ExplodeHwmonSensorFile;
 
-std::string FixtureRoot() { return std::string(TEST_SOURCE_DIR) + "/fixtures/node"; }
-
-std::string Fixture(const std::string& relative) {
-  std::ifstream in(FixtureRoot() + "/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::Fixture;
+using test_support::FixtureRoot;
 
 // --- hwmon parsers ---------------------------------------------------------
 

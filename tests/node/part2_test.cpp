@@ -22,16 +22,8 @@
 namespace node {
 namespace {
 
-std::string FixturePath(const std::string& relative) {
-  return std::string(TEST_SOURCE_DIR) + "/fixtures/node/" + relative;
-}
-
-std::string Fixture(const std::string& relative) {
-  std::ifstream in(FixturePath(relative));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::Fixture;
+using test_support::FixturePath;
 
 // ---------------------------------------------------------------- nfs
 
