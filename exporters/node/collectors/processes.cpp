@@ -1,6 +1,7 @@
 #include <dirent.h>
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "collectors/util.h"
@@ -61,19 +62,27 @@ class ProcessesCollector : public exporter::Collector {
     if (!ListPids(root_, pid_names_)) return ReadFailed(root_, errno);
     for (const auto& pid : pid_names_) {
       std::string dir = root_ + pid;
-      std::string path = dir + "/stat";
-      int error = 0;
-      if (!ReadInto(path, buffer_, &error)) {
-        if (Vanished(error)) continue;
-        return ReadFailed(path, error);
-      }
-      auto stat = parse::ParseProcessState(buffer_);
-      if (!stat) return exporter::Status::Error(path + ": " + stat.error());
+      std::optional<parse::ProcessState> stat;
+      if (auto status = ReadState(dir + "/stat", stat); !status.ok()) return status;
+      if (!stat) continue;
       ++pids;
       process_states[stat->state] += 1;
       threads += static_cast<double>(stat->num_threads);
       if (auto status = CountThreads(dir, pid, stat->state, thread_states); !status.ok()) return status;
     }
+    return {};
+  }
+
+  // A process's or thread's state from its stat file; none (and no error) when it has gone meanwhile.
+  exporter::Status ReadState(const std::string& path, std::optional<parse::ProcessState>& state) {
+    int error = 0;
+    if (!ReadInto(path, buffer_, &error)) {
+      if (Vanished(error)) return {};
+      return ReadFailed(path, error);
+    }
+    auto parsed = parse::ParseProcessState(buffer_);
+    if (!parsed) return exporter::Status::Error(path + ": " + parsed.error());
+    state = std::move(*parsed);
     return {};
   }
 
@@ -89,14 +98,9 @@ class ProcessesCollector : public exporter::Collector {
         thread_states[pid_state] += 1;
         continue;
       }
-      std::string path = task_dir + tid + "/stat";
-      int error = 0;
-      if (!ReadInto(path, buffer_, &error)) {
-        if (Vanished(error)) continue;
-        return ReadFailed(path, error);
-      }
-      auto stat = parse::ParseProcessState(buffer_);
-      if (!stat) return exporter::Status::Error(path + ": " + stat.error());
+      std::optional<parse::ProcessState> stat;
+      if (auto status = ReadState(task_dir + tid + "/stat", stat); !status.ok()) return status;
+      if (!stat) continue;
       thread_states[stat->state] += 1;
     }
     return {};
