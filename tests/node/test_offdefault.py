@@ -134,6 +134,21 @@ class TcpstatInNamespace(unittest.TestCase):
         families = harness.parse_metrics(text)
         return {labels["state"]: value for _, labels, value in families["node_tcp_connection_states"]["samples"]}
 
+    @staticmethod
+    def settled():
+        """No socket of this namespace is between states: only listeners and TIME_WAIT remain."""
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(table) as f:
+                for line in f.readlines()[1:]:
+                    if line.split()[3] not in ("0A", "06"):  # LISTEN, TIME_WAIT
+                        return False
+        return True
+
+    def wait_settled(self):
+        # A closed probe or scrape connection passes through FIN_WAIT/CLOSE_WAIT for a moment; counted then,
+        # it would differ between the two exporters' snapshots.
+        harness.wait_for(self.settled, timeout=10, interval=0.02, what="connections of this namespace to close")
+
     def compare(self, procfs):
         args = ["--path.procfs=" + procfs, "--collector.disable-defaults", "--collector.tcpstat"]
         port = harness.free_port()
@@ -146,9 +161,11 @@ class TcpstatInNamespace(unittest.TestCase):
             listener.listen(3)
             harness.wait_for(lambda: harness.port_open(port), timeout=15, what="reference node exporter")
             with harness.Exporter("node_exporter", args) as exporter:
+                self.wait_settled()
                 status, text = exporter.scrape()
                 self.assertEqual(status, 200)
                 ours = self.states(text)
+                self.wait_settled()
                 status, text = harness.scrape("http://127.0.0.1:%d/metrics" % port)
                 self.assertEqual(status, 200)
                 theirs = self.states(text)
