@@ -58,7 +58,7 @@ void Run(unsigned parser, std::string_view content) {
       (void)NumaNodeNumber(content, number);
       break;
     }
-    case 22: (void)ParseUintFile(content); break;
+    case 22: (void)ParseSingleUint(content); break;  // ksmd and processes files
     case 23: {
       TcpStats stats;
       (void)AddInetDiagMessages(content, stats);

@@ -1,8 +1,10 @@
 """Shared bits of the node_exporter tests."""
+import contextlib
 import os
 
 import harness
 
+REFERENCE = "/usr/bin/prometheus-node-exporter"
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(TESTS, "fixtures", "node")
 
@@ -40,3 +42,23 @@ def stable_lines(text):
         # Labels that hold a sysfs path (rapl's path) name the fixture tree wherever the checkout is.
         keep.append((line if line.startswith("#") else canonical_sample(line)).replace(FIXTURES, "$FIXTURES"))
     return sorted(keep)
+
+
+@contextlib.contextmanager
+def reference_exporter(args=()):
+    """prometheus-node-exporter with args on a free loopback port, once it listens; yields its /metrics URL."""
+    port = harness.free_port()
+    process = harness.Process([REFERENCE, "--web.listen-address=127.0.0.1:%d" % port] + list(args))
+    try:
+        harness.wait_for(lambda: harness.port_open(port), timeout=15, what="reference node exporter")
+        yield "http://127.0.0.1:%d/metrics" % port
+    finally:
+        process.stop()
+
+
+def reference_text(args=()):
+    """One scrape of the reference exporter run with args."""
+    with reference_exporter(args) as url:
+        status, text = harness.scrape(url)
+    assert status == 200, status
+    return text

@@ -4,9 +4,6 @@
 // fixtures, malformed input included; collectors against the fixture tree.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "exporter/collector.h"
 #include "exporter/metrics.h"
 #include "collector_test_support.h"

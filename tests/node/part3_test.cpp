@@ -11,14 +11,13 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "collector_test_support.h"
 #include "exporter/collector.h"
 #include "exporter/metrics.h"
 #include "node_context.h"
 #include "parse/offdefault.h"
+#include "parse/procfs.h"
 
 namespace node {
 namespace {
@@ -138,12 +137,12 @@ TEST(MeminfoNuma, NodeNumberFromPath) {
 // ---------------------------------------------------------------- ksmd and one-number files
 
 TEST(UintFile, ParsesAndRejects) {
-  EXPECT_EQ(*parse::ParseUintFile("20\n"), 20u);
-  EXPECT_EQ(*parse::ParseUintFile("  18446744073709551615 "), 18446744073709551615u);
-  EXPECT_FALSE(parse::ParseUintFile("").ok());
-  EXPECT_FALSE(parse::ParseUintFile("-1\n").ok());
-  EXPECT_FALSE(parse::ParseUintFile("1 2\n").ok());
-  EXPECT_FALSE(parse::ParseUintFile("0x10\n").ok());
+  EXPECT_EQ(*parse::ParseSingleUint("20\n"), 20u);
+  EXPECT_EQ(*parse::ParseSingleUint("  18446744073709551615 "), 18446744073709551615u);
+  EXPECT_FALSE(parse::ParseSingleUint("").ok());
+  EXPECT_FALSE(parse::ParseSingleUint("-1\n").ok());
+  EXPECT_FALSE(parse::ParseSingleUint("1 2\n").ok());
+  EXPECT_FALSE(parse::ParseSingleUint("0x10\n").ok());
 }
 
 // ---------------------------------------------------------------- tcpstat

@@ -5,13 +5,11 @@ from ours or differs in type or label names; prints the share of the
 reference's node_* and process_* families we serve.
 """
 import os
-import shutil
-import tempfile
 import unittest
 
 import harness
+from node_common import REFERENCE, reference_exporter
 
-REFERENCE = "/usr/bin/prometheus-node-exporter"
 
 # node_exporter family prefixes by collector, for the collectors we implement.
 COLLECTOR_PREFIXES = {
@@ -41,20 +39,11 @@ def label_names(family):
 @unittest.skipUnless(os.path.exists(REFERENCE), "prometheus-node-exporter is not installed")
 class CompatibilityTest(unittest.TestCase):
     def test_families_types_and_labels(self):
-        port = harness.free_port()
-        log_dir = tempfile.mkdtemp(prefix="node-ref-")
-        reference = harness.Process([REFERENCE, "--web.listen-address=127.0.0.1:%d" % port],
-                                    log_path=os.path.join(log_dir, "reference.log"))
-        try:
-            harness.wait_for(lambda: harness.port_open(port), timeout=15, what="reference node exporter")
-            with harness.Exporter("node_exporter") as ours:
-                status, ref_text = harness.scrape("http://127.0.0.1:%d/metrics" % port)
-                self.assertEqual(status, 200)
-                our_families = ours.metrics()
-            ref_families = harness.parse_metrics(ref_text)
-        finally:
-            reference.stop()
-            shutil.rmtree(log_dir, ignore_errors=True)
+        with reference_exporter() as reference, harness.Exporter("node_exporter") as ours:
+            status, ref_text = harness.scrape(reference)
+            self.assertEqual(status, 200)
+            our_families = ours.metrics()
+        ref_families = harness.parse_metrics(ref_text)
 
         implemented = [p for prefixes in COLLECTOR_PREFIXES.values() for p in prefixes]
         problems = []

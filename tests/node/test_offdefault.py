@@ -10,9 +10,8 @@ import tempfile
 import unittest
 
 import harness
-from node_common import FIXTURES, fixture_args, stable_lines
+from node_common import FIXTURES, REFERENCE, fixture_args, reference_exporter, reference_text, stable_lines
 
-REFERENCE = "/usr/bin/prometheus-node-exporter"
 FILE_COLLECTORS = ("interrupts", "meminfo_numa", "ksmd", "processes", "mountstats")
 FAMILY_PREFIXES = ("node_interrupts_", "node_memory_numa_", "node_ksmd_", "node_processes_", "node_mountstats_",
                    "node_tcp_connection_states")
@@ -20,20 +19,6 @@ FAMILY_PREFIXES = ("node_interrupts_", "node_memory_numa_", "node_ksmd_", "node_
 
 def selection(collectors):
     return ["--collector.disable-defaults"] + ["--collector." + c for c in collectors]
-
-
-def reference_text(args):
-    port = harness.free_port()
-    log = tempfile.NamedTemporaryFile(prefix="node_offdefault_ref", suffix=".log", delete=False).name
-    reference = harness.Process([REFERENCE, "--web.listen-address=127.0.0.1:%d" % port] + args, log)
-    try:
-        harness.wait_for(lambda: harness.port_open(port), timeout=15, what="reference node exporter")
-        status, text = harness.scrape("http://127.0.0.1:%d/metrics" % port)
-    finally:
-        reference.stop()
-        os.unlink(log)
-    assert status == 200, status
-    return text
 
 
 def our_text(args):
@@ -151,28 +136,19 @@ class TcpstatInNamespace(unittest.TestCase):
 
     def compare(self, procfs):
         args = ["--path.procfs=" + procfs, "--collector.disable-defaults", "--collector.tcpstat"]
-        port = harness.free_port()
-        log = tempfile.NamedTemporaryFile(prefix="node_offdefault_ref", suffix=".log", delete=False).name
-        reference = harness.Process([REFERENCE, "--web.listen-address=127.0.0.1:%d" % port] + args, log)
         # An IPv6 listener with a backlog of its own: counted only when <procfs>/net/tcp6 exists.
-        listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-        try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as listener, reference_exporter(args) as reference:
             listener.bind(("::1", 0))
             listener.listen(3)
-            harness.wait_for(lambda: harness.port_open(port), timeout=15, what="reference node exporter")
             with harness.Exporter("node_exporter", args) as exporter:
                 self.wait_settled()
                 status, text = exporter.scrape()
                 self.assertEqual(status, 200)
                 ours = self.states(text)
                 self.wait_settled()
-                status, text = harness.scrape("http://127.0.0.1:%d/metrics" % port)
+                status, text = harness.scrape(reference)
                 self.assertEqual(status, 200)
                 theirs = self.states(text)
-        finally:
-            listener.close()
-            reference.stop()
-            os.unlink(log)
         # Our scrape's connection is in TIME_WAIT by the time the reference counts.
         ours_wait, theirs_wait = ours.pop("time_wait", 0), theirs.pop("time_wait", 0)
         self.assertIn(theirs_wait - ours_wait, (0, 1), (ours_wait, theirs_wait))

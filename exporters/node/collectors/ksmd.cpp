@@ -4,7 +4,7 @@
 #include "exporter/collector.h"
 #include "exporter/metrics.h"
 #include "node_context.h"
-#include "parse/offdefault.h"
+#include "parse/procfs.h"
 
 namespace node {
 namespace {
@@ -21,7 +21,7 @@ class KsmdCollector : public exporter::Collector {
       std::string path = base_ + std::string(file);
       int error = 0;
       if (!ReadInto(path, buffer_, &error)) return ReadFailed(path, error);
-      auto value = parse::ParseUintFile(buffer_);
+      auto value = parse::ParseSingleUint(buffer_);
       if (!value) return exporter::Status::Error(path + ": " + value.error());
       std::string help = "ksmd '" + std::string(file) + "' file.";
       double v = static_cast<double>(*value);

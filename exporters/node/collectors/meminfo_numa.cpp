@@ -1,8 +1,6 @@
-#include <dirent.h>
-
-#include <algorithm>
 #include <string>
 
+#include "collectors/part1_util.h"
 #include "collectors/util.h"
 #include "exporter/collector.h"
 #include "exporter/metrics.h"
@@ -11,23 +9,6 @@
 
 namespace node {
 namespace {
-
-// The entries of dir named node<digit>... in name order, as node_exporter's
-// filepath.Glob("node[0-9]*") finds them; none when dir cannot be read.
-std::vector<std::string> NodeEntries(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* handle = opendir(dir.c_str());
-  if (!handle) return names;
-  while (dirent* entry = readdir(handle)) {
-    std::string_view name = entry->d_name;
-    if (name.size() > 4 && name.substr(0, 4) == "node" && name[4] >= '0' && name[4] <= '9') {
-      names.emplace_back(name);
-    }
-  }
-  closedir(handle);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 // Per NUMA node: the node's meminfo as gauges and its numastat as counters.
 class MeminfoNumaCollector : public exporter::Collector {
@@ -40,7 +21,7 @@ class MeminfoNumaCollector : public exporter::Collector {
       bool counter;
     };
     std::vector<Sample> samples;
-    for (const auto& entry : NodeEntries(base_)) {
+    for (const auto& entry : GlobNumbered(base_, "node")) {
       std::string dir = base_ + "/" + entry;
       std::string path = dir + "/meminfo";
       int error = 0;

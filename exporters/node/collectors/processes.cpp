@@ -9,6 +9,7 @@
 #include "exporter/metrics.h"
 #include "node_context.h"
 #include "parse/offdefault.h"
+#include "parse/procfs.h"
 
 namespace node {
 namespace {
@@ -110,7 +111,7 @@ class ProcessesCollector : public exporter::Collector {
     std::string path = ProcPath(relative);
     int error = 0;
     if (!ReadInto(path, buffer_, &error)) return ReadFailed(path, error);
-    auto value = parse::ParseUintFile(buffer_);
+    auto value = parse::ParseSingleUint(buffer_);
     if (!value) return value.status();
     return static_cast<double>(*value);
   }

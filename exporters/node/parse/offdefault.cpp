@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "exporter/strings.h"
+#include "parse/procfs.h"
 
 namespace node::parse {
 
@@ -35,16 +36,6 @@ bool AllDigits(std::string_view s) {
 bool IsGoInt(std::string_view s) {
   if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
   return AllDigits(s);
-}
-
-template <class Fn>
-void ForEachLine(std::string_view text, Fn&& fn) {
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-    fn(line);
-  }
 }
 
 }  // namespace
@@ -164,15 +155,6 @@ bool NumaNodeNumber(std::string_view node_dir, std::string& number) {
   while (n < digits.size() && digits[n] >= '0' && digits[n] <= '9') ++n;
   number = std::string(digits.substr(0, n));
   return true;
-}
-
-// --- one-number files --------------------------------------------------------
-
-Expected<uint64_t> ParseUintFile(std::string_view text) {
-  std::string_view trimmed = exporter::Trim(text);
-  auto value = exporter::ParseUint(trimmed);
-  if (!value) return Status::Error("invalid unsigned integer \"" + std::string(trimmed) + "\"");
-  return *value;
 }
 
 // --- tcpstat -----------------------------------------------------------------

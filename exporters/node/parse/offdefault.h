@@ -3,7 +3,8 @@
 // Pure parsers for node_exporter's off-by-default collectors (interrupts,
 // meminfo_numa, ksmd, tcpstat, processes, mountstats): /proc and /sys formats and the
 // netlink sock_diag answer, with the rules node_exporter 1.5 applies to them.
-// None touches the filesystem or a socket.
+// None touches the filesystem or a socket. ksmd's and processes' one-number
+// files go through ParseSingleUint (procfs.h).
 
 #include <cstdint>
 #include <map>
@@ -49,11 +50,6 @@ Expected<std::vector<std::pair<std::string, double>>> ParseNumastat(std::string_
 // empty, as node_exporter's regexp takes them); false when the path does not
 // have that shape.
 bool NumaNodeNumber(std::string_view node_dir, std::string& number);
-
-// --- ksmd and other one-number files ---------------------------------------
-
-// A file holding one unsigned decimal integer, surrounding blanks allowed.
-Expected<uint64_t> ParseUintFile(std::string_view text);
 
 // --- tcpstat (NETLINK_SOCK_DIAG answer) ------------------------------------
 
